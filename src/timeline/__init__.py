@@ -1,0 +1,1 @@
+"""timeline: filter, read, analyse and export a structured, sourced event timeline."""

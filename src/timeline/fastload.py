@@ -1,0 +1,216 @@
+"""The fast path from parsed JSON to a `Log`: the rules of `schema`, checked by hand.
+
+Importing Pydantic's models costs more than everything else an everyday command does, so a log
+is first checked here. Anything this module is not sure of (any rule broken, any unexpected
+shape) makes it answer None, and the caller falls back to `schema`, which decides and words every
+problem. The tests prove that whatever this module accepts, `schema` accepts as the same `Log`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from timeline import model
+from timeline.dates import PartialDate
+
+_SLUG = re.compile(model.SLUG_PATTERN)
+_ACTOR_ID = re.compile(model.ACTOR_ID_PATTERN)
+_COUNTRY = re.compile(model.COUNTRY_PATTERN)
+_URL = re.compile(model.URL_PATTERN)
+_EVENT_TYPES = frozenset(model.EVENT_TYPES)
+_STATUSES = frozenset(model.STATUSES)
+_KINDS = frozenset(model.ACTOR_KINDS)
+_RELATIONS = frozenset(model.RELATION_TYPES)
+
+_LOG_KEYS = frozenset({"$schema", "title", "description", "actors", "sources", "events"})
+_ACTOR_KEYS = frozenset({"id", "name", "kind", "aliases", "member_of"})
+_SOURCE_KEYS = frozenset({"id", "publisher", "title", "url", "published", "note"})
+_EVENT_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        "date",
+        "end",
+        "approximate",
+        "type",
+        "actors",
+        "location",
+        "summary",
+        "assessment",
+        "status",
+        "tags",
+        "sources",
+        "related",
+        "note",
+    }
+)
+_EVENT_REQUIRED = frozenset({"id", "title", "date", "type", "actors", "summary"})
+
+
+class _Unsure(Exception):
+    """Something `schema` must look at."""
+
+
+def build(document: Any) -> model.Log | None:
+    """The `Log` in `document` if it is certainly valid record by record, else None."""
+    try:
+        return _log(document)
+    except (_Unsure, ValueError):
+        return None
+
+
+def _log(document: Any) -> model.Log:
+    _object(document, _LOG_KEYS)
+    schema_url = document.get("$schema")
+    if schema_url is not None and type(schema_url) is not str:
+        raise _Unsure
+    return model.Log(
+        title=_text(document.get("title", "Untitled timeline"), model.MAX_SHORT_TEXT),
+        description=_optional_text(document.get("description"), model.MAX_TEXT),
+        actors=tuple(_actor(item) for item in _list(document.get("actors", []))),
+        sources=tuple(_source(item) for item in _list(document.get("sources", []))),
+        events=tuple(_event(item) for item in _list(document.get("events", []))),
+        schema_url=schema_url,
+    )
+
+
+def _actor(raw: Any) -> model.Actor:
+    _object(raw, _ACTOR_KEYS, required=("id", "name", "kind"))
+    kind = raw["kind"]
+    if type(kind) is not str or kind not in _KINDS:
+        raise _Unsure
+    return model.Actor(
+        id=_match(raw["id"], _ACTOR_ID),
+        name=_text(raw["name"], model.MAX_SHORT_TEXT),
+        kind=kind,
+        aliases=tuple(
+            _text(alias, model.MAX_SHORT_TEXT) for alias in _list(raw.get("aliases", []))
+        ),
+        member_of=tuple(_match(parent, _ACTOR_ID) for parent in _list(raw.get("member_of", []))),
+    )
+
+
+def _source(raw: Any) -> model.Source:
+    _object(raw, _SOURCE_KEYS, required=("id", "publisher", "title", "url"))
+    url = raw["url"]
+    if type(url) is not str or len(url) > model.MAX_URL or not _URL.fullmatch(url):
+        raise _Unsure
+    return model.Source(
+        id=_match(raw["id"], _SLUG),
+        publisher=_text(raw["publisher"], model.MAX_SHORT_TEXT),
+        title=_text(raw["title"], model.MAX_SHORT_TEXT),
+        url=url,
+        published=_optional_date(raw.get("published")),
+        note=_optional_text(raw.get("note"), model.MAX_TEXT),
+    )
+
+
+def _event(raw: Any) -> model.Event:
+    _object(raw, _EVENT_KEYS, required=_EVENT_REQUIRED)
+    kind, status, approximate = (
+        raw["type"],
+        raw.get("status", "confirmed"),
+        raw.get("approximate", False),
+    )
+    if type(kind) is not str or kind not in _EVENT_TYPES:
+        raise _Unsure
+    if type(status) is not str or status not in _STATUSES:
+        raise _Unsure
+    if type(approximate) is not bool:
+        raise _Unsure
+    date = _date(raw["date"])
+    end = _optional_date(raw.get("end"))
+    if model.end_before_date(date, end):
+        raise _Unsure
+    actors = tuple(_actor_ref(item) for item in _list(raw["actors"]))
+    if not actors:
+        raise _Unsure
+    return model.Event(
+        id=_match(raw["id"], _SLUG),
+        title=_text(raw["title"], model.MAX_SHORT_TEXT),
+        date=date,
+        type=kind,
+        actors=actors,
+        summary=_text(raw["summary"], model.MAX_TEXT),
+        end=end,
+        approximate=approximate,
+        location=_location(raw.get("location")),
+        assessment=_optional_text(raw.get("assessment"), model.MAX_TEXT),
+        status=status,
+        tags=tuple(_match(tag, _SLUG) for tag in _list(raw.get("tags", []))),
+        sources=tuple(_match(source, _SLUG) for source in _list(raw.get("sources", []))),
+        related=tuple(_relation(item) for item in _list(raw.get("related", []))),
+        note=_optional_text(raw.get("note"), model.MAX_TEXT),
+    )
+
+
+def _actor_ref(raw: Any) -> model.ActorRef:
+    if type(raw) is str:
+        return model.ActorRef(_match(raw, _ACTOR_ID))
+    _object(raw, frozenset({"id", "role"}), required=("id",))
+    role = raw.get("role")
+    return model.ActorRef(
+        _match(raw["id"], _ACTOR_ID), None if role is None else _match(role, _SLUG)
+    )
+
+
+def _relation(raw: Any) -> model.Relation:
+    _object(raw, frozenset({"id", "rel"}), required=("id", "rel"))
+    rel = raw["rel"]
+    if type(rel) is not str or rel not in _RELATIONS:
+        raise _Unsure
+    return model.Relation(_match(raw["id"], _SLUG), rel)
+
+
+def _location(raw: Any) -> model.Location | None:
+    if raw is None:
+        return None
+    _object(raw, frozenset({"name", "country"}), required=("name",))
+    country = raw.get("country")
+    if country is not None and (type(country) is not str or not _COUNTRY.fullmatch(country)):
+        raise _Unsure
+    return model.Location(_text(raw["name"], model.MAX_SHORT_TEXT), country)
+
+
+def _object(
+    raw: Any, allowed: frozenset[str], required: tuple[str, ...] | frozenset[str] = ()
+) -> None:
+    if (
+        type(raw) is not dict
+        or not raw.keys() <= allowed
+        or any(key not in raw for key in required)
+    ):
+        raise _Unsure
+
+
+def _list(raw: Any) -> list[Any]:
+    if type(raw) is not list:
+        raise _Unsure
+    return raw
+
+
+def _text(raw: Any, longest: int) -> str:
+    if type(raw) is not str or not 1 <= len(raw) <= longest:
+        raise _Unsure
+    return raw
+
+
+def _optional_text(raw: Any, longest: int) -> str | None:
+    return None if raw is None else _text(raw, longest)
+
+
+def _match(raw: Any, pattern: re.Pattern[str]) -> str:
+    if type(raw) is not str or len(raw) > model.MAX_ID or not pattern.fullmatch(raw):
+        raise _Unsure
+    return raw
+
+
+def _date(raw: Any) -> PartialDate:
+    if type(raw) is not str:
+        raise _Unsure
+    return PartialDate(raw)  # raises ValueError for anything but a real partial date
+
+
+def _optional_date(raw: Any) -> PartialDate | None:
+    return None if raw is None else _date(raw)

@@ -1,0 +1,318 @@
+"""Reading a log file into a validated `Log`, and writing files atomically.
+
+No CLI and no Rich here: failures are raised as `LogError` / `OutputError` with every problem
+described by file, event id and field, for the CLI to print.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from timeline import fastload
+from timeline.errors import LogError, OutputError
+from timeline.model import (
+    ACTOR_KINDS,
+    EVENT_TYPES,
+    RELATION_TYPES,
+    STATUSES,
+    Log,
+    Problem,
+    integrity_problems,
+)
+
+ENV_VAR = "TIMELINE_DATA"
+MAX_PROBLEMS = 200
+_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "type": EVENT_TYPES,
+    "status": STATUSES,
+    "kind": ACTOR_KINDS,
+    "rel": RELATION_TYPES,
+}
+_SECTION_NOUN = {"events": "event", "actors": "actor", "sources": "source"}
+
+
+def bundled_log_path() -> Path:
+    """The log shipped with the package (or, in a source checkout, the repository's data/)."""
+    packaged = Path(__file__).parent / "data" / "events.json"  # placed there in the wheel
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "events.json"
+
+
+def resolve_log_path(explicit: str | Path | None) -> Path:
+    """`--data PATH`, else `$TIMELINE_DATA`, else the bundled log."""
+    if explicit is not None and str(explicit) != "":
+        return Path(explicit)
+    from_env = os.environ.get(ENV_VAR, "")
+    return Path(from_env) if from_env else bundled_log_path()
+
+
+def load_log(path: Path) -> Log:
+    """Read, parse and validate the log at `path`; raise `LogError` naming every problem."""
+    label = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LogError(label, ["no such file"]) from None
+    except IsADirectoryError:
+        raise LogError(label, ["is a directory, not a log file"]) from None
+    except PermissionError:
+        raise LogError(label, ["permission denied"]) from None
+    except OSError as error:
+        raise LogError(label, [f"cannot read: {error.strerror or error}"]) from None
+    return parse_log(data, label)
+
+
+def parse_log(data: bytes, label: str) -> Log:
+    """Parse and validate the bytes of a log; `label` names it in messages."""
+    document = parse_json(data, label)
+    if not isinstance(document, dict):
+        raise LogError(label, [f"top level: expected a JSON object, got {_json_kind(document)}"])
+    log = fastload.build(document) or _validate_with_schema(document, label)
+    problems = integrity_problems(log)
+    if problems:
+        raise LogError(label, _limit([describe(problem, document) for problem in problems]))
+    return log
+
+
+def _validate_with_schema(document: dict[str, Any], label: str) -> Log:
+    from pydantic import ValidationError
+
+    from timeline import schema
+
+    try:
+        return schema.validate(document)
+    except ValidationError as error:
+        raise LogError(
+            label, _limit([_describe_pydantic(e, document) for e in error.errors()])
+        ) from None
+
+
+def parse_json(data: bytes, label: str) -> Any:
+    """Strict JSON: UTF-8 (a BOM allowed), no duplicate keys, no NaN or Infinity, no lone surrogates."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _line_column(data, error.start)
+        byte = data[error.start]
+        raise LogError(
+            label, [f"line {line} column {column}: not UTF-8 text (byte 0x{byte:02x})"]
+        ) from None
+    try:
+        document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as error:
+        raise LogError(
+            label, [f"line {error.lineno} column {error.colno}: invalid JSON: {error.msg}"]
+        ) from None
+    except _BadJson as error:
+        raise LogError(label, [str(error)]) from None
+    except RecursionError:
+        raise LogError(label, ["invalid JSON: nested too deeply"]) from None
+    except ValueError as error:  # e.g. an integer literal longer than Python will convert
+        raise LogError(label, [f"invalid JSON: {error}"]) from None
+    if _LONE_SURROGATE_ESCAPE.search(text):
+        found = _lone_surrogate_path(document, ())
+        if found is not None:
+            raise LogError(
+                label, [describe(Problem(found, "contains an unpaired UTF-16 surrogate"), document)]
+            )
+    return document
+
+
+class _BadJson(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        duplicate = ""
+        for key, _ in pairs:
+            if key in seen:
+                duplicate = key
+                break
+            seen.add(key)
+        owner = result.get("id")
+        where = f" in the object with id {owner!r}" if isinstance(owner, str) else ""
+        raise _BadJson(f"invalid JSON: duplicate key {duplicate!r}{where}")
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise _BadJson(f"invalid JSON: {name} is not a number JSON allows")
+
+
+def _lone_surrogate_path(value: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    if isinstance(value, str):
+        return path if any("\ud800" <= char <= "\udfff" for char in value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _lone_surrogate_path(key, path) or _lone_surrogate_path(item, (*path, key))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _lone_surrogate_path(item, (*path, index))
+            if found is not None:
+                return found
+    return None
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _json_kind(value: Any) -> str:
+    kinds = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return kinds.get(type(value), "a number")
+
+
+def _limit(problems: list[str]) -> list[str]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more problems"]
+
+
+def _describe_pydantic(error: Any, document: dict[str, Any]) -> str:
+    path = tuple(
+        part for part in error["loc"] if isinstance(part, int) or not part.startswith("function-")
+    )
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = "unknown field"
+    elif kind == "missing":
+        message = "required field is missing"
+    else:
+        message = error["msg"]
+        value = error.get("input")
+        if isinstance(value, str | int | float | bool) and kind not in ("partial_date",):
+            message += f" (got {_preview(value)})"
+        field = next((part for part in reversed(path) if isinstance(part, str)), "")
+        if kind == "literal_error" and isinstance(value, str) and field in _CHOICES:
+            close = difflib.get_close_matches(value, _CHOICES[field], n=1)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+    return describe(Problem(path, message), document)
+
+
+def _preview(value: str | int | float | bool) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def describe(problem: Problem, document: Any) -> str:
+    """`event 'hanoi-2019' (events[3]), field 'date': message` from a path into the document."""
+    path = problem.path
+    if not path:
+        return f"top level: {problem.message}"
+    where: list[str] = []
+    rest = path
+    if len(path) >= 2 and path[0] in _SECTION_NOUN and isinstance(path[1], int):
+        section, index = path[0], path[1]
+        item_id = _id_at(document, section, index)
+        noun = _SECTION_NOUN[str(section)]
+        where.append(
+            f"{noun} {item_id!r} ({section}[{index}])" if item_id else f"{noun} {section}[{index}]"
+        )
+        rest = path[2:]
+    if rest:
+        where.append(f"field {_field_path(rest)!r}")
+    return f"{', '.join(where)}: {problem.message}"
+
+
+def _id_at(document: Any, section: str | int, index: int) -> str | None:
+    try:
+        item_id = document[section][index]["id"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return item_id if isinstance(item_id, str) else None
+
+
+def _field_path(parts: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path, *, overwrite: bool, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """Write `path` all at once or not at all: a temporary file in the same folder, fsync, rename.
+
+    Without `overwrite`, an existing file is refused (checked again at the final link, so a file
+    that appears meanwhile is not clobbered either).
+    """
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory")
+    if not overwrite and path.exists():
+        raise OutputError(f"{path}: already exists (use --force to replace it)")
+    import tempfile
+
+    folder = path.parent
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except FileNotFoundError:
+        raise OutputError(f"{path}: no such folder {str(folder)!r}") from None
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
+            yield stream
+            stream.flush()
+            os.fchmod(stream.fileno(), _mode_for(path))
+            os.fsync(stream.fileno())
+        _commit(Path(temporary), path, overwrite=overwrite)
+    except OSError as error:
+        _remove_quietly(temporary)
+        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+
+
+def _commit(temporary: Path, path: Path, *, overwrite: bool) -> None:
+    if overwrite:
+        temporary.replace(path)
+    else:
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise OutputError(f"{path}: already exists (use --force to replace it)") from None
+        except OSError:  # a file system without hard links: check, then rename
+            if path.exists():
+                raise OutputError(f"{path}: already exists (use --force to replace it)") from None
+            temporary.replace(path)
+        else:
+            temporary.unlink()
+    with contextlib.suppress(OSError):
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_quietly(name: str | Path) -> None:
+    with contextlib.suppress(OSError):
+        Path(name).unlink()
