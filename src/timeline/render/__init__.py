@@ -1,0 +1,1 @@
+"""Output: one module per format, all reached through `formats.FORMATS`."""

@@ -1,0 +1,114 @@
+"""What the `show` card says, as plain data: every field of one event, ready to lay out.
+
+All text here has passed the sanitiser. `card` lays it out with Rich for a terminal; `card_text`
+writes it as plain text for a pipe, without importing Rich at all.
+"""
+
+from __future__ import annotations
+
+from typing import IO, NamedTuple
+
+from timeline.model import Event, Log
+from timeline.query import Related
+from timeline.render.dates import compact, spelled
+from timeline.render.sanitize import for_terminal, one_line
+
+
+class Citation(NamedTuple):
+    marker: str
+    publisher: str
+    title: str
+    note: str | None
+    url: str
+
+
+class Card(NamedTuple):
+    title: str
+    id: str
+    kind: str
+    status: str
+    facts: list[tuple[str, str]]
+    texts: list[tuple[str, str]]
+    citations: list[Citation]
+    related: list[tuple[str, str, str, str]]
+
+
+def card_content(event: Event, log: Log, related: list[Related]) -> Card:
+    plover = f" (PLOVER {event.plover})" if event.plover else ""
+    facts = [("When", spelled(event))]
+    if event.location is not None:
+        country = f", {event.location.country}" if event.location.country else ""
+        facts.append(("Where", one_line(event.location.name + country)))
+    facts.append(("Actors", one_line("; ".join(_actor_names(event, log)))))
+    if event.tags:
+        facts.append(("Tags", ", ".join(event.tags)))
+    texts = [
+        (label, for_terminal(body).expandtabs(4))
+        for label, body in (
+            ("Summary", event.summary),
+            ("Assessment", event.assessment),
+            ("Note", event.note),
+        )
+        if body
+    ]
+    citations = []
+    for number, source_id in enumerate(event.sources, start=1):
+        source = log.sources_by_id[source_id]
+        published = f" ({source.published.text})" if source.published else ""
+        citations.append(
+            Citation(
+                marker=f"{number}. ",
+                publisher=one_line(source.publisher),
+                title=one_line(source.title) + published,
+                note=one_line(source.note) if source.note else None,
+                url=source.url,  # validated: http(s), no spaces or control characters
+            )
+        )
+    links = [
+        (link.rel, compact(link.event), link.event.id, one_line(link.event.title))
+        for link in related
+    ]
+    return Card(
+        one_line(event.title),
+        event.id,
+        f"{event.type}{plover}",
+        event.status,
+        facts,
+        texts,
+        citations,
+        links,
+    )
+
+
+def _actor_names(event: Event, log: Log) -> list[str]:
+    names = []
+    for ref in event.actors:
+        actor = log.actor(ref.id)
+        role = f", {ref.role}" if ref.role else ""
+        names.append(f"{actor.name if actor else ref.id} ({ref.id}{role})")
+    return names
+
+
+def write_card_text(content: Card, stream: IO[str]) -> None:
+    """The card as plain text: same layout as on a terminal, nothing wrapped or coloured."""
+    lines = [content.title, f"{content.id} · {content.kind} · {content.status}", ""]
+    width = max(len(label) for label, _ in content.facts)
+    lines += [f"{label.ljust(width)}  {value}" for label, value in content.facts]
+    for label, body in content.texts:
+        lines += ["", label, *(f"  {line}" for line in body.split("\n"))]
+    lines += ["", "Sources"]
+    if not content.citations:
+        lines.append("  none given")
+    for citation in content.citations:
+        indent = " " * (2 + len(citation.marker))
+        lines.append(f"  {citation.marker}{citation.publisher} — {citation.title}")
+        if citation.note:
+            lines.append(indent + citation.note)
+        lines.append(indent + citation.url)
+    if content.related:
+        widths = [max(len(row[column]) for row in content.related) for column in range(3)]
+        lines += ["", "Related"]
+        for row in content.related:
+            cells = [value.ljust(widths[column]) for column, value in enumerate(row[:3])]
+            lines.append("  " + "  ".join([*cells, row[3]]))
+    stream.write("".join(line.rstrip() + "\n" for line in lines))

@@ -1,0 +1,69 @@
+"""The one registry of output formats, shared by `list` and `export`.
+
+Writers import what they need when called, so a command pays only for the format it prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import IO, NamedTuple
+
+from timeline.model import Event, Log
+
+
+class Options(NamedTuple):
+    raw: bool = False  # CSV: leave formula-like cells as they are
+
+
+Writer = Callable[[Sequence[Event], Log, IO[str], Options], None]
+
+
+class Format(NamedTuple):
+    name: str
+    description: str
+    write: Writer
+    for_files: bool = True
+
+
+def _table(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+    from timeline.render.table import write_table
+
+    write_table(events, stream)
+
+
+def _tsv(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+    from timeline.render.tsv import write_tsv
+
+    write_tsv(events, stream)
+
+
+def _csv(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+    from timeline.render.csv_out import write_csv
+
+    write_csv(events, log, stream, raw=options.raw)
+
+
+def _json(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+    from timeline.render.json_out import write_json
+
+    write_json(events, stream)
+
+
+def _jsonl(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+    from timeline.render.json_out import write_jsonl
+
+    write_jsonl(events, stream)
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("table", "a table for reading in a terminal", _table, for_files=False),
+        Format("tsv", "tab-separated lines: when, id, title, actors, type", _tsv),
+        Format("csv", "CSV for spreadsheets, formula-safe", _csv),
+        Format("json", "a JSON array of events, as the log holds them", _json),
+        Format("jsonl", "JSON Lines: one event per line", _jsonl),
+    )
+}
+
+FILE_FORMATS = [name for name, f in FORMATS.items() if f.for_files]
