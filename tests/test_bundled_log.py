@@ -1,0 +1,100 @@
+"""The bundled log is the product: it must validate, be sourced, and match what the docs promise."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from timeline.errors import LookupFailed
+from timeline.model import Log
+from timeline.query import find_event, resolve_actor
+from timeline.store import load_log
+
+ROOT = Path(__file__).resolve().parents[1]
+LOG_PATH = ROOT / "data" / "events.json"
+DOCS = [ROOT / "README.md", ROOT / "src" / "timeline" / "cli.py"]
+
+
+@pytest.fixture(scope="module")
+def log() -> Log:
+    return load_log(LOG_PATH)
+
+
+def test_the_bundled_log_validates(log: Log) -> None:
+    assert log.events
+
+
+def test_the_anchor_events_are_present(log: Log) -> None:
+    for event_id in (
+        "hanoi-2019",
+        "kentucky-busan-2023",
+        "camp-david-2023",
+        "russia-dprk-arms-2023",
+    ):
+        assert find_event(log, event_id).sources
+
+
+def test_every_event_has_a_source(log: Log) -> None:
+    assert [e.id for e in log.events if not e.sources] == []
+
+
+def test_every_source_is_https_and_used(log: Log) -> None:
+    used = {source for event in log.events for source in event.sources}
+    assert [s.id for s in log.sources if not s.url.startswith("https://")] == []
+    assert [s.id for s in log.sources if s.id not in used] == []
+
+
+def test_every_actor_is_used_or_a_parent_of_one_used(log: Log) -> None:
+    used = {actor_id for event in log.events for actor_id in event.actor_ids}
+    parents = {parent for actor in log.actors if actor.id in used for parent in actor.member_of}
+    assert [a.id for a in log.actors if a.id not in used | parents] == []
+
+
+def test_the_states_users_will_type_resolve(log: Log) -> None:
+    for name in (
+        "DPRK",
+        "North Korea",
+        "prk",
+        "ROK",
+        "South Korea",
+        "USA",
+        "US",
+        "JPN",
+        "RUS",
+        "Russia",
+    ):
+        assert resolve_actor(log, name)
+
+
+def _mentioned(pattern: str) -> set[str]:
+    found: set[str] = set()
+    for doc in DOCS:
+        found |= set(re.findall(pattern, doc.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_event_id_the_docs_show_exists(log: Log) -> None:
+    ids = _mentioned(r"timeline (?:show|chain) ([a-z0-9][a-z0-9-]*)")
+    assert ids, "the docs should show at least one event"
+    missing = []
+    for event_id in sorted(ids):
+        try:
+            find_event(log, event_id)
+        except LookupFailed:
+            missing.append(event_id)
+    # The README shows the did-you-mean answer for this one typo.
+    assert set(missing) <= {"hanoi-2109"}
+
+
+def test_every_actor_the_docs_filter_on_exists(log: Log) -> None:
+    commands = _mentioned(r"timeline (?:list|export|stats|chart)[^\n`]*")
+    names = {
+        name
+        for line in commands
+        for name in re.findall(r"--actor (\"[^\"]+\"|[A-Za-z0-9-]+)", line)
+    }
+    assert names
+    for name in names:
+        assert resolve_actor(log, name.strip('"'))

@@ -1,0 +1,272 @@
+"""Properties that must hold for any input, not just the examples in the other tests."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline import fastload, schema
+from timeline.dates import PartialDate
+from timeline.document import log_json
+from timeline.model import Log
+from timeline.query import Filters, select, sort_events
+from timeline.render.csv_out import FORMULA_TRIGGERS, defuse, undefuse
+from timeline.render.json_out import dumps
+from timeline.render.sanitize import for_terminal, one_line
+from timeline.store import parse_log
+
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=100)
+settings.load_profile("ci")
+
+days = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+
+
+def partial_dates() -> st.SearchStrategy[str]:
+    return days.flatmap(
+        lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]])
+    )
+
+
+@given(days)
+def test_a_day_is_its_own_interval(day: date) -> None:
+    parsed = PartialDate(day.isoformat())
+    assert parsed.earliest == parsed.latest == day
+
+
+@given(partial_dates())
+def test_a_partial_date_covers_exactly_the_days_with_its_prefix(text: str) -> None:
+    parsed = PartialDate(text)
+    assert parsed.earliest.isoformat().startswith(text)
+    assert parsed.latest.isoformat().startswith(text)
+    if parsed.earliest > date(1, 1, 1):
+        assert not (parsed.earliest - timedelta(days=1)).isoformat().startswith(text)
+    if parsed.latest < date(9999, 12, 31):
+        assert not (parsed.latest + timedelta(days=1)).isoformat().startswith(text)
+
+
+ACTORS = ["AAA", "BBB", "CCC", "person-a"]
+TAGS = ["alpha", "beta", "gamma"]
+TYPES = ["summit", "meeting", "exercise", "statement"]
+text = st.text(min_size=1, max_size=40).filter(
+    lambda s: not any("\ud800" <= c <= "\udfff" for c in s)
+)
+
+
+@st.composite
+def logs(draw: st.DrawFn) -> dict[str, Any]:
+    count = draw(st.integers(min_value=0, max_value=12))
+    events = []
+    for index in range(count):
+        start = draw(partial_dates())
+        event: dict[str, Any] = {
+            "id": f"event-{index}",
+            "title": draw(text),
+            "date": start,
+            "type": draw(st.sampled_from(TYPES)),
+            "actors": draw(st.lists(st.sampled_from(ACTORS), min_size=1, max_size=3, unique=True)),
+            "summary": draw(text),
+            "tags": draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True)),
+            "approximate": draw(st.booleans()),
+        }
+        if draw(st.booleans()):
+            end = PartialDate(start).latest + timedelta(days=draw(st.integers(0, 400)))
+            if end.year <= 9999:
+                event["end"] = end.isoformat()
+        if draw(st.booleans()):
+            event["assessment"] = draw(text)
+        if index and draw(st.booleans()):
+            event["related"] = [{"id": f"event-{index - 1}", "rel": "follows"}]
+        events.append(event)
+    return {
+        "title": "Generated",
+        "actors": [
+            {"id": "AAA", "name": "Alpha state", "kind": "state"},
+            {"id": "BBB", "name": "Beta state", "kind": "state"},
+            {"id": "CCC", "name": "Gamma org", "kind": "organisation"},
+            {"id": "person-a", "name": "Person A", "kind": "person", "member_of": ["AAA"]},
+        ],
+        "events": events,
+    }
+
+
+def load(raw: dict[str, Any]) -> Log:
+    return parse_log(json.dumps(raw).encode(), "generated")
+
+
+@given(logs())
+def test_a_log_survives_a_round_trip_through_json(raw: dict[str, Any]) -> None:
+    log = load(raw)
+    assert parse_log(dumps(log_json(log)).encode(), "again") == log
+
+
+@given(logs())
+def test_the_fast_loader_accepts_valid_logs_as_the_schema_does(raw: dict[str, Any]) -> None:
+    fast = fastload.build(json.loads(json.dumps(raw)))
+    assert fast is not None
+    assert fast == schema.validate(raw)
+
+
+JSON_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(
+        [
+            "",
+            "x",
+            "AAA",
+            "event-0",
+            "summit",
+            "follows",
+            "2020",
+            "2020-02-30",
+            "https://a.org",
+            "Has Space",
+            "x" * 501,
+            "ok\n",
+            "KOR",
+            "supplier",
+        ]
+    ),
+    st.just([]),
+    st.just({}),
+    st.just(["AAA"]),
+    st.just([{"id": "AAA"}]),
+)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+@given(logs(), st.data())
+def test_whatever_the_fast_loader_accepts_the_schema_accepts_identically(
+    raw: dict[str, Any], data: st.DataObject
+) -> None:
+    from pydantic import ValidationError
+
+    document = json.loads(json.dumps(raw))
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(document)[1:]))
+        *parents, last = path
+        container = document
+        for step in parents:
+            container = container[step]
+        action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "replace":
+            container[last] = data.draw(JSON_VALUES)
+        elif action == "delete" and isinstance(container, dict):
+            del container[last]
+        elif isinstance(container, dict):
+            key = data.draw(
+                st.sampled_from(["extra", "role", "end", "note", "location", "country"])
+            )
+            container[key] = data.draw(JSON_VALUES)
+    fast = fastload.build(json.loads(json.dumps(document)))
+    if fast is not None:
+        try:
+            slow = schema.validate(document)
+        except ValidationError as error:
+            raise AssertionError(
+                f"the fast path accepted what the schema rejects: {error}"
+            ) from None
+        assert fast == slow
+
+
+@given(logs())
+def test_sorting_is_a_chronological_permutation(raw: dict[str, Any]) -> None:
+    log = load(raw)
+    ordered = sort_events(log.events)
+    assert sorted(e.id for e in ordered) == sorted(e.id for e in log.events)
+    keys = [(e.earliest, e.latest) for e in ordered]
+    assert keys == sorted(keys)
+    assert [e.id for e in sort_events(log.events, reverse=True)] == [
+        e.id for e in reversed(ordered)
+    ]
+
+
+@given(
+    logs(),
+    st.lists(st.sampled_from(ACTORS), max_size=2),
+    st.lists(st.sampled_from(TYPES), max_size=2),
+    st.one_of(st.none(), partial_dates()),
+    st.one_of(st.none(), partial_dates()),
+)
+def test_filters_only_ever_narrow(
+    raw: dict[str, Any], actors: list[str], types: list[str], start: str | None, stop: str | None
+) -> None:
+    log = load(raw)
+    everything = select(log, Filters())
+    date_from = PartialDate(start) if start else None
+    date_to = PartialDate(stop) if stop else None
+    narrowed = select(
+        log, Filters(actors=actors, types=types, date_from=date_from, date_to=date_to)
+    )
+    assert {e.id for e in narrowed} <= {e.id for e in everything}
+    for event in narrowed:
+        assert not types or event.type in types
+        assert date_from is None or event.latest >= date_from.earliest
+        assert date_to is None or event.earliest <= date_to.latest
+    more = select(
+        log, Filters(actors=[*actors, "BBB"], types=types, date_from=date_from, date_to=date_to)
+    )
+    assert {e.id for e in more} <= {e.id for e in narrowed}
+
+
+@given(logs(), st.integers(min_value=0, max_value=15))
+def test_limit_takes_a_prefix(raw: dict[str, Any], limit: int) -> None:
+    log = load(raw)
+    assert select(log, Filters(), limit=limit) == select(log, Filters())[:limit]
+
+
+cells = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30)
+
+
+@given(st.lists(st.lists(cells, min_size=1, max_size=5), min_size=1, max_size=5))
+def test_csv_escaping_round_trips_and_leaves_no_live_formula(rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([defuse(cell) for cell in row])
+    parsed = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert all(
+        not cell or cell[0] not in FORMULA_TRIGGERS - {"'"} for row in parsed for cell in row
+    )
+    assert [[undefuse(cell) for cell in row] for row in parsed] == rows
+
+
+CONTROLS = {
+    chr(c)
+    for c in [
+        *range(0x20),
+        0x7F,
+        *range(0x80, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+}
+
+
+@given(st.text())
+def test_the_sanitiser_leaves_no_control_character(value: str) -> None:
+    assert not (set(for_terminal(value)) & (CONTROLS - {"\t", "\n"}))
+    assert not (set(one_line(value)) & CONTROLS)
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp"))))
+def test_the_sanitiser_leaves_printable_text_alone(value: str) -> None:
+    assert for_terminal(value) == value

@@ -1,0 +1,264 @@
+"""What a valid log is, checked on both paths: the Pydantic schema and the fast loader.
+
+The fast loader may only accept what the schema accepts, as the same `Log`; whatever it is unsure
+of, it hands to the schema. Each case here runs through both.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+from tests.conftest import minimal_log
+
+from timeline import fastload, schema
+from timeline.model import PLOVER, ActorRef, Log, integrity_problems
+
+
+def both(document: dict[str, Any]) -> Log:
+    """The log through both paths, which must agree."""
+    slow = schema.validate(copy.deepcopy(document))
+    fast = fastload.build(copy.deepcopy(document))
+    assert fast == slow
+    return slow
+
+
+def rejected(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema's errors for a document; the fast loader must not accept it either."""
+    assert fastload.build(copy.deepcopy(document)) is None
+    with pytest.raises(ValidationError) as caught:
+        schema.validate(document)
+    return caught.value.errors()  # type: ignore[return-value]
+
+
+def with_event(**fields: Any) -> dict[str, Any]:
+    return minimal_log(**fields)
+
+
+def test_a_bare_actor_id_is_a_participant() -> None:
+    log = both(
+        with_event(actors=["AAA", {"id": "BBB", "role": "recipient"}, {"id": "CCC", "role": None}])
+    )
+    assert log.events[0].actors == (ActorRef("AAA"), ActorRef("BBB", "recipient"), ActorRef("CCC"))
+
+
+def test_dates_keep_their_text_and_cover_their_interval() -> None:
+    event = both(with_event(date="2019-02", end="2019-03-01", approximate=True)).events[0]
+    assert (event.date.text, event.end and event.end.text, event.approximate) == (
+        "2019-02",
+        "2019-03-01",
+        True,
+    )
+    assert (event.earliest.isoformat(), event.latest.isoformat()) == ("2019-02-01", "2019-03-01")
+
+
+def test_an_end_inside_a_coarser_date_is_accepted() -> None:
+    assert both(with_event(date="2023", end="2023-06")).events[0].latest.isoformat() == "2023-06-30"
+
+
+def test_explicit_nulls_for_optional_fields_are_accepted() -> None:
+    log = both(with_event(end=None, location=None, assessment=None, note=None))
+    assert log.events[0].end is None
+
+
+def test_defaults() -> None:
+    event = both(with_event()).events[0]
+    assert (event.status, event.approximate, event.tags, event.related) == (
+        "confirmed",
+        False,
+        (),
+        (),
+    )
+
+
+def test_end_before_date_is_rejected_on_the_end_field() -> None:
+    (error,) = rejected(with_event(date="2023-05", end="2023-04-30"))
+    assert error["loc"] == ("events", 0, "end")
+    assert error["msg"] == "end 2023-04-30 is before date 2023-05"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("id", "Has Capitals"),
+        ("id", "-leading-dash"),
+        ("id", "trailing-newline\n"),
+        ("id", ""),
+        ("id", "x" * 101),
+        ("type", "picnic"),
+        ("type", None),
+        ("status", "rumoured"),
+        ("status", None),
+        ("date", 2023),
+        ("date", "2023-02-30"),
+        ("date", None),
+        ("end", "2023-13"),
+        ("title", ""),
+        ("title", "x" * 501),
+        ("title", 5),
+        ("summary", None),
+        ("summary", "x" * 20_001),
+        ("actors", []),
+        ("actors", "AAA"),
+        ("actors", [5]),
+        ("actors", [{"id": "AAA", "role": "Not A Slug"}]),
+        ("actors", [{"id": "AAA", "extra": 1}]),
+        ("tags", ["Not A Slug"]),
+        ("tags", None),
+        ("sources", [1]),
+        ("related", [{"id": "x", "rel": "causes"}]),
+        ("related", [{"id": "x"}]),
+        ("location", {"name": "Seoul", "country": "kor"}),
+        ("location", {"name": ""}),
+        ("location", {"country": "KOR"}),
+        ("location", "Seoul"),
+        ("approximate", "yes"),
+        ("approximate", 1),
+        ("approximate", None),
+        ("colour", "red"),
+    ],
+)
+def test_bad_event_fields_are_rejected_on_both_paths(field: str, value: Any) -> None:
+    errors = rejected(with_event(**{field: value}))
+    assert errors[0]["loc"][:3] == ("events", 0, field)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://example.org/x",
+        "https://exa mple.org",
+        "https://a\x1b.org",
+        "https://a.org/\u202e",
+        "https://a.org/\n",
+        "http://a.org/\u00a0",
+        "https://",
+    ],
+)
+def test_source_urls_must_be_http_without_hidden_characters(url: str) -> None:
+    document = minimal_log()
+    document["sources"][0]["url"] = url
+    assert rejected(document)[0]["loc"] == ("sources", 0, "url")
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value"),
+    [
+        ("actors", "kind", "country"),
+        ("actors", "aliases", "one"),
+        ("actors", "aliases", [""]),
+        ("actors", "member_of", ["has space"]),
+        ("actors", "id", "has space"),
+        ("sources", "published", "2023-02-30"),
+        ("sources", "publisher", ""),
+        ("sources", "note", ""),
+    ],
+)
+def test_bad_actor_and_source_fields_are_rejected_on_both_paths(
+    section: str, field: str, value: Any
+) -> None:
+    document = minimal_log()
+    document[section][0][field] = value
+    assert rejected(document)[0]["loc"][:3] == (section, 0, field)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("title", ""),
+        ("title", None),
+        ("description", ""),
+        ("events", {}),
+        ("actors", None),
+        ("$schema", 5),
+        ("extra", 1),
+    ],
+)
+def test_bad_top_level_fields_are_rejected_on_both_paths(key: str, value: Any) -> None:
+    document = minimal_log()
+    document[key] = value
+    assert rejected(document)[0]["loc"][0] == key
+
+
+def test_unknown_fields_are_rejected_not_dropped() -> None:
+    assert rejected(with_event(colour="red"))[0]["type"] == "extra_forbidden"
+
+
+def test_every_event_type_has_a_plover_entry() -> None:
+    from typing import get_args
+
+    from timeline.model import EventType
+
+    assert set(PLOVER) == set(get_args(EventType))
+    assert {code for code in PLOVER.values() if code} <= {
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",
+        "COOPERATE",
+        "AID",
+        "RETREAT",
+        "REQUEST",
+        "ACCUSE",
+        "REJECT",
+        "THREATEN",
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
+        "ASSAULT",
+    }
+
+
+def test_integrity_problems_name_every_broken_reference() -> None:
+    raw = with_event(
+        actors=["AAA", "ZZZ"],
+        sources=["src", "missing"],
+        related=[{"id": "nowhere", "rel": "follows"}],
+    )
+    raw["events"].append({**raw["events"][0]})  # a duplicate id
+    raw["actors"].append(
+        {"id": "aaa", "name": "Alpha again", "kind": "state", "member_of": ["NOPE"]}
+    )
+    problems = {(p.path, p.message) for p in integrity_problems(both(raw))}
+    assert (("events", 1, "id"), "duplicate id 'only-event'") in problems
+    assert (("actors", 1, "id"), "duplicate id 'aaa'") in problems
+    assert (("actors", 1, "member_of", 0), "unknown actor 'NOPE'") in problems
+    assert (("events", 0, "actors", 1), "unknown actor 'ZZZ'") in problems
+    assert (("events", 0, "sources", 1), "unknown source 'missing'") in problems
+    assert (("events", 0, "related", 0, "id"), "unknown event 'nowhere'") in problems
+
+
+def test_a_name_shared_by_two_actors_is_a_problem() -> None:
+    raw = minimal_log()
+    raw["actors"].append({"id": "BBB", "name": "Beta", "kind": "state", "aliases": ["alpha"]})
+    problems = integrity_problems(both(raw))
+    assert [(p.path, p.message) for p in problems] == [
+        (("actors", 1, "aliases", 0), "'alpha' already names actor 'AAA'")
+    ]
+
+
+def test_self_relations_and_self_membership_are_problems() -> None:
+    raw = with_event(related=[{"id": "only-event", "rel": "context"}])
+    raw["actors"][0]["member_of"] = ["AAA"]
+    messages = [p.message for p in integrity_problems(both(raw))]
+    assert messages == ["an actor cannot be a member of itself", "an event cannot relate to itself"]
+
+
+def test_the_json_schema_describes_the_log() -> None:
+    generated = schema.json_schema()
+    assert generated["title"] == "timeline log"
+    assert set(generated["properties"]) == {
+        "$schema",
+        "title",
+        "description",
+        "actors",
+        "sources",
+        "events",
+    }
+    event = generated["$defs"]["EventModel"]
+    assert event["properties"]["date"]["pattern"] == r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+    assert event["additionalProperties"] is False
