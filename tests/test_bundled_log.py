@@ -9,12 +9,12 @@ import pytest
 
 from timeline.errors import LookupFailed
 from timeline.model import Log
-from timeline.query import find_event, resolve_actor
+from timeline.query import find_event, related_events, resolve_actor
 from timeline.store import load_log
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG_PATH = ROOT / "data" / "events.json"
-DOCS = [ROOT / "README.md", ROOT / "src" / "timeline" / "cli.py"]
+DOCS = [ROOT / "README.md", ROOT / "data" / "README.md", ROOT / "src" / "timeline" / "cli.py"]
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +26,74 @@ def test_the_bundled_log_validates(log: Log) -> None:
     assert log.events
 
 
-def test_the_anchor_events_are_present(log: Log) -> None:
-    for event_id in (
-        "hanoi-2019",
-        "kentucky-busan-2023",
-        "camp-david-2023",
-        "russia-dprk-arms-2023",
-    ):
-        assert find_event(log, event_id).sources
+# Every dated event the analysis relies on, and the context promised beside it.
+REQUIRED = [
+    "korean-war-1950",
+    "singapore-2018",
+    "hanoi-2019",
+    "panmunjom-2019",
+    "missile-record-2019",
+    "missile-record-2022",
+    "biden-no-preconditions-2021",
+    "rok-election-2022",
+    "yoon-nuclear-remark-2023",
+    "yoon-end-of-regime-2023",
+    "civil-defence-drills-2023",
+    "armed-forces-parade-2023",
+    "yoon-anti-state-2023",
+    "washington-declaration-2023",
+    "kentucky-busan-2023",
+    "camp-david-2023",
+    "freedom-edge-2024",
+    "aukus-2021",
+    "forced-labour-settlement-2023",
+    "biden-praises-settlement-2023",
+    "russia-dprk-arms-2023",
+    "kim-putin-2023",
+    "kirby-containers-2023",
+    "kirby-missiles-ukraine-2024",
+    "russia-dprk-treaty-2024",
+    "carlin-hecker-2024",
+    "two-hostile-states-2023",
+    "primary-foe-2024",
+    "new-start-expiry-2026",
+    "cbo-nuclear-cost-2017",
+]
+
+
+@pytest.mark.parametrize("event_id", REQUIRED)
+def test_every_event_the_analysis_relies_on_is_present_and_sourced(log: Log, event_id: str) -> None:
+    assert find_event(log, event_id).sources
+
+
+def test_the_log_is_big_enough_to_tell_the_story(log: Log) -> None:
+    assert len(log.events) >= 30
+
+
+def test_the_arms_trade_milestones_are_part_of_the_umbrella_event(log: Log) -> None:
+    umbrella = find_event(log, "russia-dprk-arms-2023")
+    parts = {r.event.id for r in related_events(log, umbrella) if r.rel == "includes"}
+    assert {"kim-putin-2023", "kirby-containers-2023", "kirby-missiles-ukraine-2024"} <= parts
+
+
+def test_the_submarine_visit_links_to_the_statements_around_it(log: Log) -> None:
+    linked = {r.event.id for r in related_events(log, find_event(log, "kentucky-busan-2023"))}
+    assert {
+        "washington-declaration-2023",
+        "yoon-end-of-regime-2023",
+        "missile-response-kentucky-2023",
+    } <= linked
+
+
+def test_the_record_years_say_which_count_they_are_records_by(log: Log) -> None:
+    note = find_event(log, "missile-record-2019").note
+    assert note is not None
+    assert "Japan" in note
+
+
+def test_year_and_approximate_dates_stay_as_coarse_as_the_sources(log: Log) -> None:
+    assert find_event(log, "missile-record-2022").date.precision == "year"
+    assert find_event(log, "russia-dprk-arms-2023").approximate
 
 
 def test_every_event_has_a_source(log: Log) -> None:
