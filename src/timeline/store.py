@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from timeline import fastload
-from timeline.errors import LogError, OutputError
+from timeline.errors import Finding, LogError, OutputError
 from timeline.model import (
     ACTOR_KINDS,
     EVENT_TYPES,
@@ -61,13 +61,13 @@ def load_log(path: Path) -> Log:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise LogError(label, ["no such file"]) from None
+        raise LogError(label, [Finding("no such file")]) from None
     except IsADirectoryError:
-        raise LogError(label, ["is a directory, not a log file"]) from None
+        raise LogError(label, [Finding("is a directory, not a log file")]) from None
     except PermissionError:
-        raise LogError(label, ["permission denied"]) from None
+        raise LogError(label, [Finding("permission denied")]) from None
     except OSError as error:
-        raise LogError(label, [f"cannot read: {error.strerror or error}"]) from None
+        raise LogError(label, [Finding(f"cannot read: {error.strerror or error}")]) from None
     return parse_log(data, label)
 
 
@@ -75,7 +75,9 @@ def parse_log(data: bytes, label: str) -> Log:
     """Parse and validate the bytes of a log; `label` names it in messages."""
     document = parse_json(data, label)
     if not isinstance(document, dict):
-        raise LogError(label, [f"top level: expected a JSON object, got {_json_kind(document)}"])
+        raise LogError(
+            label, [Finding(f"top level: expected a JSON object, got {_json_kind(document)}")]
+        )
     log = fastload.build(document) or _validate_with_schema(document, label)
     problems = integrity_problems(log)
     if problems:
@@ -106,20 +108,20 @@ def parse_json(data: bytes, label: str) -> Any:
         line, column = _line_column(data, error.start)
         byte = data[error.start]
         raise LogError(
-            label, [f"line {line} column {column}: not UTF-8 text (byte 0x{byte:02x})"]
+            label, [Finding(f"not UTF-8 text (byte 0x{byte:02x})", line=line, column=column)]
         ) from None
     try:
         document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
     except json.JSONDecodeError as error:
         raise LogError(
-            label, [f"line {error.lineno} column {error.colno}: invalid JSON: {error.msg}"]
+            label, [Finding(f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno)]
         ) from None
     except _BadJson as error:
-        raise LogError(label, [str(error)]) from None
+        raise LogError(label, [Finding(str(error))]) from None
     except RecursionError:
-        raise LogError(label, ["invalid JSON: nested too deeply"]) from None
+        raise LogError(label, [Finding("invalid JSON: nested too deeply")]) from None
     except ValueError as error:  # e.g. an integer literal longer than Python will convert
-        raise LogError(label, [f"invalid JSON: {error}"]) from None
+        raise LogError(label, [Finding(f"invalid JSON: {error}")]) from None
     if _LONE_SURROGATE_ESCAPE.search(text):
         found = _lone_surrogate_path(document, ())
         if found is not None:
@@ -179,13 +181,16 @@ def _json_kind(value: Any) -> str:
     return kinds.get(type(value), "a number")
 
 
-def _limit(problems: list[str]) -> list[str]:
+def _limit(problems: list[Finding]) -> list[Finding]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
-    return [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more problems"]
+    return [
+        *problems[:MAX_PROBLEMS],
+        Finding(f"... and {len(problems) - MAX_PROBLEMS} more problems"),
+    ]
 
 
-def _describe_pydantic(error: Any, document: dict[str, Any]) -> str:
+def _describe_pydantic(error: Any, document: dict[str, Any]) -> Finding:
     path = tuple(
         part for part in error["loc"] if isinstance(part, int) or not part.startswith("function-")
     )
@@ -212,24 +217,23 @@ def _preview(value: str | int | float | bool) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def describe(problem: Problem, document: Any) -> str:
-    """`event 'hanoi-2019' (events[3]), field 'date': message` from a path into the document."""
+def describe(problem: Problem, document: Any, level: str = "error") -> Finding:
+    """Where a problem is, by section, index, the record's id and the field inside it."""
     path = problem.path
-    if not path:
-        return f"top level: {problem.message}"
-    where: list[str] = []
-    rest = path
     if len(path) >= 2 and path[0] in _SECTION_NOUN and isinstance(path[1], int):
-        section, index = path[0], path[1]
-        item_id = _id_at(document, section, index)
-        noun = _SECTION_NOUN[str(section)]
-        where.append(
-            f"{noun} {item_id!r} ({section}[{index}])" if item_id else f"{noun} {section}[{index}]"
-        )
+        section, index = str(path[0]), path[1]
         rest = path[2:]
-    if rest:
-        where.append(f"field {_field_path(rest)!r}")
-    return f"{', '.join(where)}: {problem.message}"
+        return Finding(
+            problem.message,
+            level=level,
+            section=section,
+            position=index,
+            item_id=_id_at(document, section, index),
+            field=_field_path(rest) if rest else None,
+        )
+    if not path:
+        return Finding(f"top level: {problem.message}", level=level)
+    return Finding(problem.message, level=level, field=_field_path(path))
 
 
 def _id_at(document: Any, section: str | int, index: int) -> str | None:

@@ -1,0 +1,247 @@
+"""Options shared by the commands: filters, the log to read, completions and value checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from timeline.errors import TimelineError
+from timeline.model import EVENT_TYPES
+from timeline.render.sanitize import for_terminal
+
+if TYPE_CHECKING:
+    from timeline.dates import PartialDate
+    from timeline.model import Log
+    from timeline.query import Filters
+
+SORT_KEYS = ("date", "title", "id")
+
+
+def complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    log = log_for_completion(ctx)
+    if log is None:
+        return []
+    found: list[tuple[str, str]] = []
+    for actor in log.actors:
+        for name in (actor.id, *actor.aliases):
+            completion = completing(name, incomplete)
+            if completion and " " not in completion:
+                found.append((completion, actor.name))
+    return found
+
+
+def complete_event_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    log = log_for_completion(ctx)
+    if log is None:
+        return []
+    completions = ((completing(event.id, incomplete), event.title) for event in log.events)
+    return [(value, title) for value, title in completions if value]
+
+
+def completing(name: str, typed: str) -> str | None:
+    """`name` as a completion of `typed`, which it must extend exactly (the shell filters by prefix).
+
+    Matching is case-insensitive, so `pr` completes to `prk` for the actor `PRK`.
+    """
+    if name.startswith(typed):
+        return name
+    if not name.casefold().startswith(typed.casefold()):
+        return None
+    return name.lower() if typed == typed.lower() else typed + name[len(typed) :]
+
+
+def complete_type(incomplete: str) -> list[str]:
+    return [name for name in EVENT_TYPES if name.startswith(incomplete)]
+
+
+def log_for_completion(ctx: typer.Context) -> Log | None:
+    from timeline.store import load_log, resolve_log_path
+
+    data = None
+    context: Any = ctx
+    while context is not None and data is None:
+        data = context.params.get("data")
+        context = context.parent
+    try:
+        return load_log(resolve_log_path(data))
+    except TimelineError:
+        return None
+
+
+def partial_date(value: str) -> PartialDate:
+    from timeline.dates import PartialDate
+
+    try:
+        return PartialDate(value.strip())
+    except ValueError as error:
+        raise typer.BadParameter(for_terminal(str(error))) from None
+
+
+def choice(name: str, choices: tuple[str, ...]) -> Any:
+    def check(value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if item is not None and item not in choices:
+                import difflib
+
+                close = difflib.get_close_matches(str(item), choices, n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise typer.BadParameter(
+                    f"{for_terminal(str(item))!r} is not one of: {', '.join(choices)}.{hint}"
+                )
+        return value
+
+    check.__name__ = f"check_{name}"
+    return check
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        "-d",
+        metavar="PATH",
+        show_default=False,
+        help="The log to read. Default: $TIMELINE_DATA, else the bundled Korean Peninsula log.",
+    ),
+]
+ActorOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--actor",
+        "-a",
+        metavar="ACTOR",
+        autocompletion=complete_actor,
+        help="Events this actor took part in: an id, name or alias, any case. A state includes its "
+        "people. Repeat to require every actor named (a dyad).",
+        rich_help_panel="Filters",
+    ),
+]
+TypeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        "-t",
+        metavar="TYPE",
+        callback=choice("type", EVENT_TYPES),
+        autocompletion=complete_type,
+        help="Events of this type; repeat for any of several. One of: "
+        + ", ".join(EVENT_TYPES)
+        + ".",
+        rich_help_panel="Filters",
+    ),
+]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        metavar="TAG",
+        help="Events with this tag; repeat for any of several.",
+        rich_help_panel="Filters",
+    ),
+]
+FromOption = Annotated[
+    Any,
+    typer.Option(
+        "--from",
+        metavar="DATE",
+        parser=partial_date,
+        show_default=False,
+        help="Events that reach into or past this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+        rich_help_panel="Filters",
+    ),
+]
+ToOption = Annotated[
+    Any,
+    typer.Option(
+        "--to",
+        metavar="DATE",
+        parser=partial_date,
+        show_default=False,
+        help="Events that begin on or before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+        rich_help_panel="Filters",
+    ),
+]
+SearchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-s",
+        metavar="TEXT",
+        help="Events whose title, summary, assessment, note, place or actor names contain every word "
+        "of TEXT (any case).",
+        rich_help_panel="Filters",
+    ),
+]
+SortOption = Annotated[
+    str,
+    typer.Option(
+        "--sort",
+        metavar="KEY",
+        callback=choice("sort", SORT_KEYS),
+        help="Order by date (chronological, the default), title or id.",
+        rich_help_panel="Order",
+    ),
+]
+ReverseOption = Annotated[
+    bool, typer.Option("--reverse", "-r", help="Reverse the order.", rich_help_panel="Order")
+]
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        min=0,
+        metavar="N",
+        show_default=False,
+        help="At most N events (after sorting).",
+        rich_help_panel="Order",
+    ),
+]
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV: write cells exactly, without the leading ' that stops "
+        "spreadsheets running formula-like text.",
+    ),
+]
+
+
+def filters(
+    actor: list[str] | None,
+    type_: list[str] | None,
+    tag: list[str] | None,
+    date_from: PartialDate | None,
+    date_to: PartialDate | None,
+    search: str | None,
+) -> Filters:
+    from timeline.query import Filters
+
+    if date_from is not None and date_to is not None and date_to.latest < date_from.earliest:
+        raise typer.BadParameter(f"--to {date_to.text} is before --from {date_from.text}")
+    return Filters(
+        actors=actor or (),
+        types=type_ or (),
+        tags=tag or (),
+        date_from=date_from,
+        date_to=date_to,
+        search=search,
+    )
+
+
+def log_path(ctx: typer.Context, data: Path | None) -> Path:
+    """`--data` after the command, else before it (`timeline --data X list`), else the defaults."""
+    from timeline.store import resolve_log_path
+
+    if data is None and isinstance(ctx.obj, dict):
+        data = ctx.obj.get("data")
+    return resolve_log_path(data)
+
+
+def load_log_for(ctx: typer.Context, data: Path | None) -> Log:
+    from timeline.store import load_log
+
+    return load_log(log_path(ctx, data))

@@ -1,0 +1,248 @@
+"""Reading commands: list, show and export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
+import typer
+
+from timeline.cli import app
+from timeline.cli.options import (
+    ActorOption,
+    DataOption,
+    FromOption,
+    LimitOption,
+    RawOption,
+    ReverseOption,
+    SearchOption,
+    SortOption,
+    TagOption,
+    ToOption,
+    TypeOption,
+    choice,
+    complete_event_id,
+    filters,
+    load_log_for,
+    log_path,
+)
+from timeline.errors import TimelineError
+from timeline.render.sanitize import for_terminal
+
+if TYPE_CHECKING:
+    from timeline.query import SortKey
+
+LIST_FORMATS = ("table", "tsv", "csv", "json", "jsonl")
+EXPORT_FORMATS = ("csv", "json", "jsonl", "tsv")
+SHOW_FORMATS = ("card", "json")
+
+
+@app.command("list")
+def list_events(
+    ctx: typer.Context,
+    actor: ActorOption = None,
+    type_: TypeOption = None,
+    tag: TagOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    search: SearchOption = None,
+    sort: SortOption = "date",
+    reverse: ReverseOption = False,
+    limit: LimitOption = None,
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=choice("format", LIST_FORMATS),
+            show_default=False,
+            help="table (on a terminal), tsv (when piped), csv, json or jsonl.",
+        ),
+    ] = None,
+    raw: RawOption = False,
+    data: DataOption = None,
+) -> None:
+    """List events, oldest first.
+
+    On a terminal: a table. Piped: one tab-separated line per event (when, id, title, actors,
+    type), nothing truncated.
+
+    Examples:
+
+      timeline list --actor DPRK
+
+      timeline list --actor USA --actor ROK --from 2023 --type exercise
+
+      timeline list --search submarine --format json
+    """
+    from timeline.query import select
+    from timeline.render.formats import FORMATS, Options
+    from timeline.render.terminal import is_terminal
+
+    log = load_log_for(ctx, data)
+    events = select(
+        log,
+        filters(actor, type_, tag, date_from, date_to, search),
+        sort=cast("SortKey", sort),
+        reverse=reverse,
+        limit=limit,
+    )
+    chosen = format_ or ("table" if is_terminal(sys.stdout) else "tsv")
+    FORMATS[chosen].write(events, log, sys.stdout, Options(raw=raw))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    event_id: Annotated[
+        str, typer.Argument(metavar="ID", autocompletion=complete_event_id, help="The event's id.")
+    ],
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=choice("format", SHOW_FORMATS),
+            help="card or json.",
+        ),
+    ] = "card",
+    data: DataOption = None,
+) -> None:
+    """Show one event in full: dates, actors, place, summary, assessment, sources, related events.
+
+    Example:
+
+      timeline show hanoi-2019
+    """
+    from timeline.query import find_event, related_events
+
+    log = load_log_for(ctx, data)
+    event = find_event(log, event_id)
+    related = related_events(log, event)
+    if format_ == "json":
+        from timeline.render.json_out import dumps, show_document
+
+        sys.stdout.write(dumps(show_document(event, log, related)) + "\n")
+        return
+    from timeline.render.card_content import card_content, write_card_text
+    from timeline.render.terminal import is_terminal
+
+    content = card_content(event, log, related)
+    if is_terminal(sys.stdout):
+        from timeline.render.card import write_card_rich
+
+        write_card_rich(content, sys.stdout)
+    else:
+        write_card_text(content, sys.stdout)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    actor: ActorOption = None,
+    type_: TypeOption = None,
+    tag: TagOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    search: SearchOption = None,
+    sort: SortOption = "date",
+    reverse: ReverseOption = False,
+    limit: LimitOption = None,
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=choice("format", EXPORT_FORMATS),
+            show_default=False,
+            help="csv, json, jsonl or tsv. Default: from the extension of --output.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            show_default=False,
+            help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    raw: RawOption = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV: start with a UTF-8 byte-order mark, for Excel.")
+    ] = False,
+    data: DataOption = None,
+) -> None:
+    """Export the events matching the filters, for a spreadsheet or a program.
+
+    The file is written whole or not at all, and an existing file is kept unless --force.
+    CSV cells that a spreadsheet would run as a formula get a leading ' (unless --raw).
+
+    Examples:
+
+      timeline export --format csv -o events.csv
+
+      timeline export --actor RUS --actor DPRK -o arms.json
+
+      timeline export --from 2023 --format jsonl | jq .title
+    """
+    from timeline.query import select
+    from timeline.render.formats import FORMATS, Options
+    from timeline.store import atomic_output, load_log
+
+    to_stdout = output is None or str(output) == "-"
+    chosen = format_ or (None if to_stdout or output is None else _format_from_suffix(output))
+    if chosen is None:
+        raise typer.BadParameter(
+            "say which format with --format ("
+            + ", ".join(EXPORT_FORMATS)
+            + ")"
+            + (
+                ""
+                if to_stdout
+                else f", or give --output a file name ending in .{'/.'.join(EXPORT_FORMATS)}"
+            ),
+            param_hint="'--format'",
+        )
+    source = log_path(ctx, data)
+    log = load_log(source)
+    events = select(
+        log,
+        filters(actor, type_, tag, date_from, date_to, search),
+        sort=cast("SortKey", sort),
+        reverse=reverse,
+        limit=limit,
+    )
+    writer = FORMATS[chosen].write
+    options = Options(raw=raw)
+    bom = "\ufeff" if excel and chosen == "csv" else ""
+    if to_stdout or output is None:
+        sys.stdout.write(bom)
+        writer(events, log, sys.stdout, options)
+        return
+    if _same_file(output, source):
+        raise TimelineError(f"{output}: is the log being read; choose another output file")
+    with atomic_output(output, overwrite=force) as stream:
+        stream.write(bom)
+        writer(events, log, stream, options)
+    sys.stderr.write(
+        f"wrote {len(events)} event{'' if len(events) == 1 else 's'} to {for_terminal(str(output))}\n"
+    )
+
+
+def _format_from_suffix(path: Path) -> str | None:
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in EXPORT_FORMATS else None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
