@@ -31,7 +31,11 @@ def timeline_command() -> list[str]:
 def cases() -> dict[str, list[str]]:
     timeline = timeline_command()
     return {
-        "import floor (typer, rich, pydantic)": [sys.executable, "-c", "import typer, rich, pydantic"],
+        "import floor (typer, rich, pydantic)": [
+            sys.executable,
+            "-c",
+            "import typer, rich, pydantic",
+        ],
         "timeline list --actor DPRK": [*timeline, "list", "--actor", "DPRK"],
         "timeline show hanoi-2019": [*timeline, "show", "hanoi-2019"],
         "timeline --help": [*timeline, "--help"],
@@ -58,7 +62,9 @@ def measure(runs: int, warmup: int) -> dict[str, list[float]]:
     for round_number in range(warmup + runs):
         for name, argv in cases().items():
             start = time.perf_counter()
-            done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
+            done = subprocess.run(
+                argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False
+            )
             elapsed = time.perf_counter() - start
             if done.returncode != 0:
                 raise SystemExit(f"{name} failed: {done.stderr.decode(errors='replace')}")
@@ -68,7 +74,9 @@ def measure(runs: int, warmup: int) -> dict[str, list[float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -77,8 +85,11 @@ def main() -> None:
     floor_name = next(iter(timings))
     floor = statistics.median(timings[floor_name])
     rows = [
-        {"command": name, "median_ms": round(statistics.median(t) * 1000, 1),
-         "ratio": round(statistics.median(t) / floor, 2)}
+        {
+            "command": name,
+            "median_ms": round(statistics.median(t) * 1000, 1),
+            "ratio": round(statistics.median(t) / floor, 2),
+        }
         for name, t in timings.items()
     ]
     if options.json:
@@ -86,9 +97,14 @@ def main() -> None:
         return
     print(f"{'command':<40} {'median':>10} {'ratio':>7}")
     for row in rows:
-        flag = "" if row["command"] == floor_name or row["ratio"] <= TARGET else f"  (target {TARGET})"
+        flag = (
+            "" if row["command"] == floor_name or row["ratio"] <= TARGET else f"  (target {TARGET})"
+        )
         print(f"{row['command']:<40} {row['median_ms']:>8.1f}ms {row['ratio']:>7.2f}{flag}")
-    print(f"\n{options.runs} interleaved runs each, median; ratio = command / import floor; Python {sys.version.split()[0]}")
+    python = sys.version.split()[0]
+    print(
+        f"\n{options.runs} interleaved runs each, median; ratio = command / import floor; Python {python}"
+    )
 
 
 if __name__ == "__main__":
