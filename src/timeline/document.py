@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from timeline.model import Actor, Event, Log, Source
+
+# JSON escapes C0 controls itself; these are legal raw in JSON strings but a terminal would act on
+# them (C1 controls, bidi overrides) or a JavaScript parser would choke (U+2028/2029). Escaping
+# them as \uXXXX keeps the value identical for any JSON reader.
+_UNSAFE_RAW = {
+    code: f"\\u{code:04x}"
+    for code in (
+        0x7F,
+        *range(0x80, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x061C,
+        0x200B,
+        0x2028,
+        0x2029,
+        0xFEFF,
+    )
+}
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False).translate(
+        _UNSAFE_RAW
+    )
 
 
 def log_json(log: Log) -> dict[str, Any]:

@@ -36,6 +36,8 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "kind": ACTOR_KINDS,
     "rel": RELATION_TYPES,
 }
+# Our own error types already quote the value they reject.
+_SAYS_ITS_VALUE = frozenset({"partial_date", "partial_date_type", "end_before_date"})
 _SECTION_NOUN = {"events": "event", "actors": "actor", "sources": "source"}
 
 
@@ -73,7 +75,11 @@ def load_log(path: Path) -> Log:
 
 def parse_log(data: bytes, label: str) -> Log:
     """Parse and validate the bytes of a log; `label` names it in messages."""
-    document = parse_json(data, label)
+    return build_log(parse_json(data, label), label)
+
+
+def build_log(document: Any, label: str) -> Log:
+    """Validate a parsed JSON document as a log; `label` names it in messages."""
     if not isinstance(document, dict):
         raise LogError(
             label, [Finding(f"top level: expected a JSON object, got {_json_kind(document)}")]
@@ -202,7 +208,7 @@ def _describe_pydantic(error: Any, document: dict[str, Any]) -> Finding:
     else:
         message = error["msg"]
         value = error.get("input")
-        if isinstance(value, str | int | float | bool) and kind not in ("partial_date",):
+        if isinstance(value, str | int | float | bool) and kind not in _SAYS_ITS_VALUE:
             message += f" (got {_preview(value)})"
         field = next((part for part in reversed(path) if isinstance(part, str)), "")
         if kind == "literal_error" and isinstance(value, str) and field in _CHOICES:
@@ -320,3 +326,70 @@ def _mode_for(path: Path) -> int:
 def _remove_quietly(name: str | Path) -> None:
     with contextlib.suppress(OSError):
         Path(name).unlink()
+
+
+def load_spec(spec: str) -> Log:
+    """A log named by a path, or by `git:REV:path` for the version committed at REV."""
+    if not spec.startswith("git:"):
+        return load_log(Path(spec))
+    revision, _, inner = spec[len("git:") :].partition(":")
+    if not revision or not inner:
+        raise LogError(
+            spec, [Finding("expected git:REVISION:PATH, such as git:HEAD:data/events.json")]
+        )
+    import subprocess
+
+    try:
+        shown = subprocess.run(
+            ["git", "show", f"{revision}:{inner}"], capture_output=True, check=False, timeout=60
+        )
+    except FileNotFoundError:
+        raise LogError(spec, [Finding("git is not installed")]) from None
+    if shown.returncode != 0:
+        reason = shown.stderr.decode("utf-8", "replace").strip().splitlines() or ["git show failed"]
+        raise LogError(spec, [Finding(reason[-1].removeprefix("fatal: "))])
+    return parse_log(shown.stdout, spec)
+
+
+def is_packaged(path: Path) -> bool:
+    """Whether `path` is the copy of the bundled log installed inside the package."""
+    packaged = Path(__file__).parent / "data" / "events.json"
+    try:
+        return packaged.exists() and path.resolve() == packaged.resolve()
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, timeout: float) -> Iterator[None]:
+    """Hold the log's lock (a `.NAME.lock` file beside it) for a read-modify-write.
+
+    Every writer takes the same lock, so concurrent `add`s run one after the other and none is
+    lost. Waits up to `timeout` seconds for a writer that holds it, then gives up clearly.
+    """
+    import fcntl
+    import time
+
+    lock_path = path.with_name(f".{path.name}.lock")
+    try:
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as error:
+        raise OutputError(
+            f"{path}: cannot create the lock {lock_path.name}: {error.strerror or error}"
+        ) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputError(
+                        f"{path}: another process has held the lock {lock_path.name} for over {timeout:g} s; "
+                        "try again, or stop the other process"
+                    ) from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock

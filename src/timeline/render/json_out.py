@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import IO, Any
 
-from timeline.document import actor_json, event_json, source_json
+from timeline.document import actor_json, dumps, event_json, source_json
 from timeline.model import Event, Log
 from timeline.query import Related
-
-# JSON escapes C0 controls itself; these are legal raw in JSON strings but a terminal would act on
-# them (C1 controls, bidi overrides) or a JavaScript parser would choke (U+2028/2029). Escaping
-# them as \uXXXX keeps the value identical for any JSON reader.
-_UNSAFE_RAW = {
-    code: f"\\u{code:04x}"
-    for code in (
-        0x7F,
-        *range(0x80, 0xA0),
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-        0x061C,
-        0x200B,
-        0x2028,
-        0x2029,
-        0xFEFF,
-    )
-}
-
-
-def dumps(value: Any, *, indent: int | None = 2) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False).translate(
-        _UNSAFE_RAW
-    )
 
 
 def write_json(events: Sequence[Event], stream: IO[str]) -> None:
