@@ -14,7 +14,11 @@ from timeline.store import load_log
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG_PATH = ROOT / "data" / "events.json"
-DOCS = [ROOT / "README.md", ROOT / "data" / "README.md", *sorted((ROOT / "src" / "timeline" / "cli").glob("*.py"))]
+DOCS = [
+    ROOT / "README.md",
+    ROOT / "data" / "README.md",
+    *sorted((ROOT / "src" / "timeline" / "cli").glob("*.py")),
+]
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,10 @@ from hypothesis import strategies as st
 
 from timeline import fastload, schema
 from timeline.dates import PartialDate
-from timeline.document import log_json
+from timeline.document import dumps, log_json
 from timeline.model import Log
 from timeline.query import Filters, select, sort_events
 from timeline.render.csv_out import FORMULA_TRIGGERS, defuse, undefuse
-from timeline.render.json_out import dumps
 from timeline.render.sanitize import for_terminal, one_line
 from timeline.store import parse_log
 
@@ -270,3 +269,36 @@ def test_the_sanitiser_leaves_no_control_character(value: str) -> None:
 @given(st.text(alphabet=st.characters(exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp"))))
 def test_the_sanitiser_leaves_printable_text_alone(value: str) -> None:
     assert for_terminal(value) == value
+
+
+@given(logs())
+def test_fmt_changes_no_value_and_is_idempotent(raw: dict[str, Any]) -> None:
+    from timeline.edit import canonical, canonical_text
+
+    log = load(raw)
+    text = canonical_text(log)
+    again = parse_log(text.encode(), "formatted")
+    assert again == canonical(log)
+    assert sorted(again.events, key=lambda e: e.id) == sorted(log.events, key=lambda e: e.id)
+    assert canonical_text(again) == text
+
+
+@given(logs(), st.sampled_from(TYPES), partial_dates(), text)
+def test_adding_an_event_then_diffing_shows_exactly_that_event(
+    raw: dict[str, Any], kind: str, date_text: str, title: str
+) -> None:
+    from timeline.diff import compare
+    from timeline.edit import canonical_text, with_additions
+
+    before = load(raw)
+    event = {
+        "id": "the-new-one",
+        "title": title,
+        "date": date_text,
+        "type": kind,
+        "actors": ["BBB"],
+        "summary": "Added.",
+    }
+    after = parse_log(canonical_text(load(with_additions(raw, event))).encode(), "after")
+    changes = compare(before, after)
+    assert [(c.kind, c.id, c.fields) for c in changes] == [("added", "the-new-one", [])]

@@ -7,13 +7,14 @@ import json
 import pytest
 from tests.conftest import HOSTILE, SMALL
 
+from timeline.document import dumps
 from timeline.model import Log
 from timeline.query import find_event, related_events
 from timeline.render.card import write_card_rich
 from timeline.render.card_content import card_content, write_card_text
 from timeline.render.csv_out import defuse, undefuse, write_csv
 from timeline.render.dates import compact, interval, spelled
-from timeline.render.json_out import dumps, write_json, write_jsonl
+from timeline.render.json_out import write_json, write_jsonl
 from timeline.render.records import COLUMNS
 from timeline.render.sanitize import for_terminal, one_line
 from timeline.render.table import write_table

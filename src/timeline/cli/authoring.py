@@ -1,3 +1,222 @@
 """Authoring commands: validate, fmt, add, schema and diff."""
 
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from timeline.cli import app, fail
+from timeline.cli.options import DataOption, choice, log_path
+from timeline.errors import Finding, LogError, TimelineError
+from timeline.render.sanitize import for_terminal
+
+if TYPE_CHECKING:
+    from timeline.model import Log
+
+TEXT_OR_JSON = ("text", "json")
+LOCK_TIMEOUT = 10.0
+
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice("format", TEXT_OR_JSON),
+        help="text (for people) or json (for scripts and editors).",
+    ),
+]
+
+
+def _writable(path: Path) -> Path:
+    from timeline.store import is_packaged
+
+    if is_packaged(path):
+        raise TimelineError(
+            f"{path}: is the log installed with timeline; copy it and give --data PATH (or TIMELINE_DATA)"
+        )
+    return path
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[PATH]...", show_default=False, help="Logs to check."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
+    format_: FormatOption = "text",
+    data: DataOption = None,
+) -> None:
+    """Check logs: every error (schema, dates, references, duplicates) and every warning.
+
+    Warnings: events with no source, sources or actors nothing uses, events that look like
+    duplicates, tags or names that differ only in case, punctuation or a plural. Exit 1 if any
+    log has an error (or, with --strict, a warning).
+
+    Examples:
+
+      timeline validate mylog.json
+
+      timeline validate --strict --format json data/*.json
+    """
+    from timeline.lint import warnings
+    from timeline.store import describe, load_log
+
+    results: list[tuple[str, list[Finding]]] = []
+    for path in paths or [log_path(ctx, data)]:
+        try:
+            log = load_log(path)
+        except LogError as error:
+            results.append((str(path), error.findings))
+            continue
+        index = _ids(log)
+        results.append((str(path), [describe(p, index, level="warning") for p in warnings(log)]))
+    if format_ == "json":
+        from timeline.render.findings import findings_json
+
+        sys.stdout.write(findings_json(results))
+    else:
+        from timeline.render.findings import write_findings_text
+
+        write_findings_text(results, sys.stdout)
+    errors = sum(1 for _, found in results for f in found if f.level == "error")
+    warned = sum(1 for _, found in results for f in found if f.level == "warning")
+    logs = f"{len(results)} log{'' if len(results) == 1 else 's'}"
+    sys.stderr.write(f"{_count(errors, 'error')}, {_count(warned, 'warning')} in {logs}\n")
+    if errors or (strict and warned):
+        raise typer.Exit(1)
+
+
+def _ids(log: Log) -> dict[str, list[dict[str, str]]]:
+    """Enough of the document for `describe` to name records by id."""
+    return {
+        "events": [{"id": e.id} for e in log.events],
+        "actors": [{"id": a.id} for a in log.actors],
+        "sources": [{"id": s.id} for s in log.sources],
+    }
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@app.command()
+def fmt(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[PATH]", show_default=False, help="The log to format (default: --data)."
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 if a rewrite is due.")
+    ] = False,
+    data: DataOption = None,
+) -> None:
+    """Rewrite a log in its canonical form, changing no value.
+
+    Fields in a fixed order, empty optional fields left out, events in chronological order (ties
+    keep their order), two-space indentation, UTF-8, a final newline. Written atomically.
+
+    Examples:
+
+      timeline fmt mylog.json
+
+      timeline fmt --check data/events.json
+    """
+    from timeline.edit import canonical_text
+    from timeline.store import atomic_output, load_log, locked
+
+    target = path or log_path(ctx, data)
+    if check:
+        text = canonical_text(load_log(target))
+        if target.read_bytes() != text.encode():
+            fail(f"{target}: not in canonical form; run 'timeline fmt {target}'")
+        sys.stderr.write(f"{for_terminal(str(target))}: already canonical\n")
+        return
+    with locked(_writable(target), timeout=LOCK_TIMEOUT):
+        text = canonical_text(load_log(target))
+        if target.read_bytes() == text.encode():
+            sys.stderr.write(f"{for_terminal(str(target))}: already canonical\n")
+            return
+        with atomic_output(target, overwrite=True) as stream:
+            stream.write(text)
+    sys.stderr.write(f"{for_terminal(str(target))}: reformatted\n")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a log, for editors and other tools.
+
+    A log that names it in "$schema" is checked and completed as it is typed.
+
+    Example:
+
+      timeline schema > events.schema.json
+    """
+    from timeline.schema import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="A log file, or git:REV:PATH.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="A log file, or git:REV:PATH.")],
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=choice("format", ("table", "text", "json")),
+            show_default=False,
+            help="table (on a terminal), text (when piped) or json.",
+        ),
+    ] = None,
+) -> None:
+    """Show which events were added, removed and changed between two logs, and how.
+
+    A change names each field and what happened to it: a date made more precise, a source added,
+    a status revised. Either side may be a committed version: git:HEAD~1:data/events.json.
+
+    Examples:
+
+      timeline diff git:HEAD:data/events.json data/events.json
+
+      timeline diff old.json new.json --format json
+    """
+    from timeline.diff import compare
+    from timeline.render.terminal import is_terminal
+    from timeline.store import load_spec
+
+    changes = compare(load_spec(old), load_spec(new))
+    chosen = format_ or ("table" if is_terminal(sys.stdout) else "text")
+    if chosen == "json":
+        from timeline.render.findings import changes_json
+
+        sys.stdout.write(changes_json(changes))
+    elif chosen == "table":
+        from timeline.render.diff_table import write_changes_table
+
+        write_changes_table(changes, sys.stdout)
+    else:
+        from timeline.render.findings import write_changes_text
+
+        write_changes_text(changes, sys.stdout)
+    if not changes:
+        sys.stderr.write("no events differ\n")
+
+
+from timeline.cli.adding import add  # noqa: E402  (registers the command)
+
+__all__ = ["add", "diff", "fmt", "schema", "validate"]

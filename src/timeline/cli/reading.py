@@ -123,7 +123,8 @@ def show(
     event = find_event(log, event_id)
     related = related_events(log, event)
     if format_ == "json":
-        from timeline.render.json_out import dumps, show_document
+        from timeline.document import dumps
+        from timeline.render.json_out import show_document
 
         sys.stdout.write(dumps(show_document(event, log, related)) + "\n")
         return

@@ -1,0 +1,338 @@
+"""`timeline add`: one new event, from options, from JSON, or by asking for each field."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from timeline.cli import app
+from timeline.cli.options import DataOption, choice, complete_actor, complete_type, log_path
+from timeline.errors import TimelineError
+from timeline.model import EVENT_TYPES, RELATION_TYPES, STATUSES
+from timeline.render.sanitize import for_terminal
+
+if TYPE_CHECKING:
+    from timeline.model import Log
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    id_: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            show_default=False,
+            help="The event's id (default: made from the title and year).",
+        ),
+    ] = None,
+    title: Annotated[str | None, typer.Option(show_default=False, help="One line.")] = None,
+    date: Annotated[
+        str | None, typer.Option(show_default=False, help="YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(show_default=False, help="Last day, for a multi-day event.")
+    ] = None,
+    approximate: Annotated[
+        bool, typer.Option("--approximate", help="The date itself is uncertain.")
+    ] = False,
+    type_: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            "-t",
+            show_default=False,
+            autocompletion=complete_type,
+            callback=choice("type", EVENT_TYPES),
+            help="One of: " + ", ".join(EVENT_TYPES) + ".",
+        ),
+    ] = None,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            "-a",
+            show_default=False,
+            autocompletion=complete_actor,
+            help="An actor id, name or alias; ID:ROLE for a role. Repeat.",
+        ),
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option(show_default=False, help="Where it happened.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(show_default=False, help="ISO 3166-1 alpha-3 code.")
+    ] = None,
+    summary: Annotated[
+        str | None, typer.Option(show_default=False, help="What happened (facts).")
+    ] = None,
+    assessment: Annotated[
+        str | None, typer.Option(show_default=False, help="What it meant, and to whom.")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            show_default=False,
+            callback=choice("status", STATUSES),
+            help="confirmed (default), reported, alleged or disputed.",
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(show_default=False, help="A tag. Repeat.")
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(show_default=False, help="The id of a source in the log. Repeat."),
+    ] = None,
+    related: Annotated[
+        list[str] | None,
+        typer.Option(
+            show_default=False, help="ID:REL, REL one of " + ", ".join(RELATION_TYPES) + ". Repeat."
+        ),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(show_default=False, help="Where sources disagree or the telling differs."),
+    ] = None,
+    json_input: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            metavar="FILE",
+            show_default=False,
+            help="Read the event (or {event, sources, actors}) from FILE, or - for stdin.",
+        ),
+    ] = None,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive",
+            "-i",
+            help="Ask for each field (the default on a terminal with no fields given).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the event and what would change; write nothing.")
+    ] = False,
+    lock_timeout: Annotated[
+        float, typer.Option(min=0, metavar="SECONDS", help="How long to wait for another writer.")
+    ] = 10.0,
+    data: DataOption = None,
+) -> None:
+    """Add an event to a log: checked against the whole log, previewed, written atomically.
+
+    The log is rewritten in canonical form under a lock, so that concurrent adds all land and an
+    interruption leaves the old log or the new one, never a broken one. New sources and actors can
+    come with the event in --json: {"event": {...}, "sources": [...], "actors": [...]}.
+
+    Examples:
+
+      timeline add --data mylog.json --title "Talks resume in Stockholm" --date 2019-10-05
+        --type meeting --actor USA --actor DPRK --summary "Working-level talks." --source afp-1
+
+      timeline add --data mylog.json --json event.json --dry-run
+    """
+    from timeline.cli.authoring import _writable
+    from timeline.edit import canonical_text, propose_id, with_additions
+    from timeline.render.card_content import card_content, write_card_text
+    from timeline.store import atomic_output, build_log, load_log, locked, parse_json
+
+    target = _writable(log_path(ctx, data))
+    fields = {
+        "id": id_,
+        "title": title,
+        "date": date,
+        "end": end,
+        "type": type_,
+        "summary": summary,
+        "assessment": assessment,
+        "status": status,
+        "note": note,
+    }
+    given = any(v is not None for v in fields.values()) or any(
+        (actor, tag, source, related, place, country)
+    )
+    if json_input is not None:
+        if given:
+            raise typer.BadParameter("give the event either as options or as --json, not both")
+        additions = _read_json(json_input, parse_json)
+    elif interactive or (not given and sys.stdin.isatty()):
+        additions = _ask(load_log(target))
+    elif given:
+        current = load_log(target)
+        additions = {k: v for k, v in fields.items() if v is not None}
+        if approximate:
+            additions["approximate"] = True
+        additions["actors"] = [_actor_ref(current, text) for text in actor or []]
+        if place or country:
+            additions["location"] = {k: v for k, v in (("name", place), ("country", country)) if v}
+        additions["tags"] = list(tag or [])
+        additions["sources"] = list(source or [])
+        additions["related"] = [_relation(text) for text in related or []]
+    else:
+        raise typer.BadParameter(
+            "give the event's fields as options, --json FILE, or --interactive"
+        )
+
+    with locked(target, timeout=lock_timeout):
+        document = parse_json(target.read_bytes(), str(target))
+        log = build_log(document, str(target))
+        event = additions.get("event", additions)
+        if isinstance(event, dict) and not event.get("id") and isinstance(event.get("title"), str):
+            year = str(event.get("date", ""))[:4]
+            event["id"] = propose_id(event["title"], year, {e.id for e in log.events})
+        try:
+            changed = with_additions(document, additions)
+        except ValueError as error:
+            raise TimelineError(f"{json_input}: {error}") from None
+        new_log = build_log(changed, f"{target} with the new event")
+        new_event = new_log.events[-1]
+        write_card_text(card_content(new_event, new_log, []), sys.stdout)
+        if dry_run:
+            sys.stderr.write(f"dry run: would add {new_event.id} to {for_terminal(str(target))}\n")
+            return
+        with atomic_output(target, overwrite=True) as stream:
+            stream.write(canonical_text(new_log))
+    sys.stderr.write(f"added {new_event.id} to {for_terminal(str(target))}\n")
+
+
+def _read_json(name: str, parse_json: Any) -> dict[str, Any]:
+    if name == "-":
+        data = (
+            sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        )
+        label = "<stdin>"
+    else:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as error:
+            raise TimelineError(f"{name}: {error.strerror or error}") from None
+        label = name
+    value = parse_json(data, label)
+    if not isinstance(value, dict):
+        raise TimelineError(
+            f"{label}: expected a JSON object (an event, or event, sources and actors)"
+        )
+    return value
+
+
+def _actor_ref(log: Log, text: str) -> str | dict[str, str]:
+    """`ID` or `ID:ROLE`; a name or alias is turned into the actor's id."""
+    name, _, role = text.rpartition(":") if ":" in text else (text, "", "")
+    folded = name.strip().casefold()
+    for candidate in log.actors:
+        if folded in {
+            candidate.id.casefold(),
+            candidate.name.casefold(),
+            *(a.casefold() for a in candidate.aliases),
+        }:
+            name = candidate.id
+            break
+    return {"id": name, "role": role} if role else name
+
+
+def _relation(text: str) -> dict[str, str]:
+    event_id, separator, rel = text.rpartition(":")
+    if not separator or rel not in RELATION_TYPES:
+        raise typer.BadParameter(
+            f"{for_terminal(text)!r}: expected ID:REL, REL one of {', '.join(RELATION_TYPES)}",
+            param_hint="'--related'",
+        )
+    return {"id": event_id, "rel": rel}
+
+
+def _ask(log: Log) -> dict[str, Any]:
+    """Ask for each field on the terminal, checking each answer as it is given."""
+    from timeline.dates import PartialDate
+
+    def required(prompt: str, check: Any = None, default: str | None = None) -> str:
+        while True:
+            answer = str(typer.prompt(prompt, default=default, err=True)).strip()
+            problem = check(answer) if check else None
+            if answer and not problem:
+                return answer
+            typer.echo(f"  {problem or 'required'}", err=True)
+
+    def optional(prompt: str, check: Any = None) -> str:
+        while True:
+            answer = str(typer.prompt(prompt, default="", show_default=False, err=True)).strip()
+            problem = check(answer) if (check and answer) else None
+            if not problem:
+                return answer
+            typer.echo(f"  {problem}", err=True)
+
+    def date_problem(text: str) -> str | None:
+        try:
+            PartialDate(text)
+        except ValueError as error:
+            return str(error)
+        return None
+
+    def listed(known: set[str], noun: str) -> Any:
+        def check(text: str) -> str | None:
+            unknown = [item for item in _split(text) if item.split(":")[0] not in known]
+            return f"unknown {noun}: {', '.join(unknown)}" if unknown else None
+
+        return check
+
+    actor_ids = {a.id for a in log.actors}
+    names = {a.id.casefold(): a.id for a in log.actors} | {
+        n.casefold(): a.id for a in log.actors for n in (a.name, *a.aliases)
+    }
+    tags = sorted({t for e in log.events for t in e.tags})
+    typer.echo(
+        f"Adding an event to {log.title!r}. Known actors: {', '.join(sorted(actor_ids))}", err=True
+    )
+    event: dict[str, Any] = {"title": required("Title")}
+    event["date"] = required("Date (YYYY, YYYY-MM or YYYY-MM-DD)", date_problem)
+    end = optional("End date, for a multi-day event", date_problem)
+    if end:
+        event["end"] = end
+    event["type"] = required(
+        f"Type ({', '.join(EVENT_TYPES)})",
+        lambda t: None if t in EVENT_TYPES else "not a known type",
+    )
+    raw_actors = required(
+        "Actors (ids, names or aliases, comma-separated; ID:ROLE for a role)",
+        lambda text: (
+            None
+            if all(
+                names.get(a.split(":")[0].casefold()) or a.split(":")[0] in actor_ids
+                for a in _split(text)
+            )
+            else "unknown actor"
+        ),
+    )
+    event["actors"] = [_actor_ref(log, a) for a in _split(raw_actors)]
+    place = optional("Place")
+    if place:
+        event["location"] = {"name": place}
+    event["summary"] = required("Summary (what happened)")
+    for key, prompt in (
+        ("assessment", "Assessment (what it meant, and to whom)"),
+        ("note", "Note"),
+    ):
+        answer = optional(prompt)
+        if answer:
+            event[key] = answer
+    event["status"] = required(
+        "Status (confirmed, reported, alleged, disputed)",
+        lambda s: None if s in STATUSES else "not a known status",
+        default="confirmed",
+    )
+    event["tags"] = _split(optional(f"Tags (known: {', '.join(tags) or 'none yet'})"))
+    event["sources"] = _split(
+        optional("Sources (ids, comma-separated)", listed({s.id for s in log.sources}, "source"))
+    )
+    relations = optional(
+        "Related events (ID:REL, comma-separated)", listed({e.id for e in log.events}, "event")
+    )
+    event["related"] = [_relation(text) for text in _split(relations)]
+    return event
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
