@@ -108,4 +108,4 @@ def _near_duplicate_names(log: Log) -> Iterator[Problem]:
 def _fold(text: str) -> str:
     """`Sanctions`, `sanction` and `sanc-tion` alike: no case, no punctuation, no plural ending."""
     folded = re.sub(r"[\W_]+", "", text.casefold())
-    return re.sub(r"(?<=\w\w)(es|s)$", "", folded)
+    return re.sub(r"(?<=\w\w)s$", "", folded)
