@@ -95,6 +95,6 @@ def main() -> None:
     app(prog_name="timeline")
 
 
-from timeline.cli import authoring, reading  # noqa: E402  (registers the commands)
+from timeline.cli import analysis, authoring, reading  # noqa: E402  (registers the commands)
 
-__all__ = ["app", "authoring", "fail", "main", "reading"]
+__all__ = ["analysis", "app", "authoring", "fail", "main", "reading"]

@@ -28,13 +28,14 @@ from timeline.cli.options import (
     log_path,
 )
 from timeline.errors import TimelineError
+from timeline.render.formats import FILE_FORMATS, FORMATS
 from timeline.render.sanitize import for_terminal
 
 if TYPE_CHECKING:
     from timeline.query import SortKey
 
-LIST_FORMATS = ("table", "tsv", "csv", "json", "jsonl")
-EXPORT_FORMATS = ("csv", "json", "jsonl", "tsv")
+LIST_FORMATS = tuple(FORMATS)
+EXPORT_FORMATS = tuple(FILE_FORMATS)
 SHOW_FORMATS = ("card", "json")
 
 
@@ -58,7 +59,9 @@ def list_events(
             metavar="FORMAT",
             callback=choice("format", LIST_FORMATS),
             show_default=False,
-            help="table (on a terminal), tsv (when piped), csv, json or jsonl.",
+            help="table (on a terminal), tsv (when piped), or one of: "
+            + ", ".join(EXPORT_FORMATS[1:])
+            + ".",
         ),
     ] = None,
     raw: RawOption = False,
@@ -78,7 +81,7 @@ def list_events(
       timeline list --search submarine --format json
     """
     from timeline.query import select
-    from timeline.render.formats import FORMATS, Options
+    from timeline.render.formats import Options
     from timeline.render.terminal import is_terminal
 
     log = load_log_for(ctx, data)
@@ -160,7 +163,9 @@ def export(
             metavar="FORMAT",
             callback=choice("format", EXPORT_FORMATS),
             show_default=False,
-            help="csv, json, jsonl or tsv. Default: from the extension of --output.",
+            help="One of: "
+            + ", ".join(EXPORT_FORMATS)
+            + ". Default: from the extension of --output.",
         ),
     ] = None,
     output: Annotated[
@@ -194,7 +199,7 @@ def export(
       timeline export --from 2023 --format jsonl | jq .title
     """
     from timeline.query import select
-    from timeline.render.formats import FORMATS, Options
+    from timeline.render.formats import Options
     from timeline.store import atomic_output, load_log
 
     to_stdout = output is None or str(output) == "-"

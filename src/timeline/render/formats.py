@@ -55,6 +55,18 @@ def _jsonl(events: Sequence[Event], log: Log, stream: IO[str], options: Options)
     write_jsonl(events, stream)
 
 
+def _md(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+    from timeline.render.markdown import write_markdown
+
+    write_markdown(events, log, stream)
+
+
+def _ics(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+    from timeline.render.ics import write_ics
+
+    write_ics(events, log, stream)
+
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
@@ -63,6 +75,8 @@ FORMATS: dict[str, Format] = {
         Format("csv", "CSV for spreadsheets, formula-safe", _csv),
         Format("json", "a JSON array of events, as the log holds them", _json),
         Format("jsonl", "JSON Lines: one event per line", _jsonl),
+        Format("md", "a Markdown chronology for reports, headed by year, sources numbered", _md),
+        Format("ics", "an iCalendar file: one all-day event per event", _ics),
     )
 }
 

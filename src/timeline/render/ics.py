@@ -1,0 +1,93 @@
+"""An iCalendar file (RFC 5545): one all-day event per log event, for calendar apps.
+
+All-day events span exactly the days the log knows: a day, the days of a multi-day event, or the
+whole month or year of a partial date (DTEND is the day after, as the standard requires).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import IO
+
+from timeline.model import Event, Log
+from timeline.render.dates import spelled
+from timeline.render.sanitize import for_terminal
+
+PRODUCT = "-//timeline//timeline event log//EN"
+
+
+def ics_text(text: str) -> str:
+    """Escape a TEXT value: backslash, semicolon, comma and line breaks; controls made visible."""
+    return (
+        for_terminal(text)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets, never inside a UTF-8 character."""
+    out: list[str] = []
+    current = ""
+    for char in line:
+        if len((current + char).encode("utf-8")) > (75 if not out else 74):
+            out.append(current)
+            current = char
+        else:
+            current += char
+    out.append(current)
+    return "\r\n ".join(out)
+
+
+def write_ics(
+    events: Sequence[Event], log: Log, stream: IO[str], *, stamp: datetime | None = None
+) -> None:
+    now = (stamp or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODUCT}",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{ics_text(log.title)}",
+    ]
+    for event in events:
+        lines += _event(event, log, now)
+    lines.append("END:VCALENDAR")
+    stream.write("".join(fold(line) + "\r\n" for line in lines))
+
+
+def _event(event: Event, log: Log, stamp: str) -> list[str]:
+    sources = [log.sources_by_id[s] for s in event.sources if s in log.sources_by_id]
+    description = [f"When: {spelled(event)}", "", event.summary]
+    if event.assessment:
+        description += ["", f"Assessment: {event.assessment}"]
+    if event.note:
+        description += ["", f"Note: {event.note}"]
+    if sources:
+        description += ["", "Sources:"]
+        description += [
+            f"{n}. {s.publisher}: {s.title} {s.url}" for n, s in enumerate(sources, start=1)
+        ]
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{event.id}@timeline",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{event.earliest.strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{(event.latest + timedelta(days=1)).strftime('%Y%m%d')}",
+        f"SUMMARY:{ics_text(event.title)}",
+        f"DESCRIPTION:{ics_text(chr(10).join(description))}",
+        f"CATEGORIES:{ics_text(event.type)}",
+        f"STATUS:{'CONFIRMED' if event.status == 'confirmed' else 'TENTATIVE'}",
+        "TRANSP:TRANSPARENT",
+    ]
+    if event.location is not None:
+        lines.append(f"LOCATION:{ics_text(event.location.name)}")
+    if sources:
+        lines.append(f"URL:{sources[0].url}")
+    lines.append("END:VEVENT")
+    return lines

@@ -1,0 +1,74 @@
+"""A report-ready Markdown chronology: headed by year, each event with its sources numbered.
+
+Log text is escaped so that no Markdown or HTML in it is interpreted: no emphasis, heading, link,
+image, raw HTML or autolink can come from the log. Links are made only by this module, only for
+http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import groupby
+from typing import IO
+from urllib.parse import quote
+
+from timeline.model import Event, Log
+from timeline.render.dates import spelled
+from timeline.render.sanitize import for_terminal
+
+# Characters that make inline markup anywhere (emphasis, code, links, images, tables,
+# strikethrough) are backslash-escaped; `<`, `>` and `&` become entities, so no raw HTML, autolink
+# or entity survives. Block markup only counts at the start of a line, so it is escaped there.
+_INLINE = re.compile(r"([\\`*_\[\]|~!])")
+_LINE_START = re.compile(r"^(\s*\d*)([#+\-=.)])")
+
+
+def md_text(text: str) -> str:
+    """Log text as Markdown that renders as exactly that text (line breaks kept as breaks).
+
+    Control characters and bidi overrides are shown as escapes, as on a terminal: a report has no
+    use for them, and a Markdown file is often read with `cat`.
+    """
+    escaped = for_terminal(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _INLINE.sub(r"\\\1", escaped)
+    lines = [_LINE_START.sub(r"\1\\\2", line.strip()) for line in escaped.splitlines()]
+    return "  \n".join(lines or [""])
+
+
+def md_url(url: str) -> str:
+    """A URL safe inside `<...>` link destinations: anything that could end or break it is encoded."""
+    return quote(url, safe=":/?#[]@!$&'*+,;=%-._~")
+
+
+def write_markdown(events: Sequence[Event], log: Log, stream: IO[str]) -> None:
+    stream.write(f"# {md_text(log.title)}\n\n")
+    stream.write(
+        f"{len(events)} event{'' if len(events) == 1 else 's'}, dated to the precision the sources support.\n"
+    )
+    for year, in_year in groupby(events, key=lambda event: event.earliest.year):
+        stream.write(f"\n## {year}\n")
+        for event in in_year:
+            _event(event, log, stream)
+
+
+def _event(event: Event, log: Log, stream: IO[str]) -> None:
+    actors = log.actors_by_id
+    stream.write(f"\n### {md_text(spelled(event))}: {md_text(event.title)}\n\n")
+    names = ", ".join(md_text(actors[a].name if a in actors else a) for a in event.actor_ids)
+    stream.write(f"*{md_text(event.type)} · {md_text(event.status)} · {names}*\n\n")
+    stream.write(md_text(event.summary) + "\n")
+    if event.assessment:
+        stream.write(f"\n**Assessment.** {md_text(event.assessment)}\n")
+    if event.note:
+        stream.write(f"\n**Note.** {md_text(event.note)}\n")
+    sources = [log.sources_by_id[s] for s in event.sources if s in log.sources_by_id]
+    if sources:
+        stream.write("\nSources:\n\n")
+        for number, source in enumerate(sources, start=1):
+            published = f" ({md_text(source.published.text)})" if source.published else ""
+            label = f"{md_text(source.publisher)}: {md_text(source.title)}{published}"
+            if source.url.startswith(("https://", "http://")):
+                stream.write(f"{number}. [{label}](<{md_url(source.url)}>)\n")
+            else:
+                stream.write(f"{number}. {label}\n")

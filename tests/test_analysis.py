@@ -1,0 +1,95 @@
+"""chain, stats, actors and chart: reading a log for its shape."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+from tests.conftest import HOSTILE, Run
+
+RunCli = Callable[..., Run]
+
+
+def test_chain_walks_relations_both_ways_with_gaps(run: RunCli) -> None:
+    assert run("chain", "hanoi-2019").stdout.splitlines() == [
+        "2019-02-27–28  hanoi-2019  Hanoi summit ends without agreement",
+        "├── follows  2018-06-12  singapore-2018  Singapore summit  (-260 days)",
+        "└── followed by  2019-06-30  dmz-2019  Meeting at the DMZ  (+123 days)",
+    ]
+
+
+def test_chain_marks_gaps_between_partial_dates_as_approximate(run: RunCli) -> None:
+    lines = run("chain", "arms-2023").stdout.splitlines()
+    assert lines[1] == "└── context  2022  launches-2022  A record year of launches  (~-608 days)"
+
+
+def test_chain_depth_and_json(run: RunCli) -> None:
+    assert len(run("chain", "singapore-2018", "--depth", "1").stdout.splitlines()) == 2
+    deep = json.loads(run("chain", "singapore-2018", "--depth", "2", "--format", "json").stdout)
+    assert deep["related"][0]["id"] == "hanoi-2019"
+    assert deep["related"][0]["related"][0] == {
+        "id": "dmz-2019",
+        "title": "Meeting at the DMZ",
+        "date": "2019-06-30",
+        "end": None,
+        "rel": "followed by",
+        "gap_days": 123,
+        "exact": True,
+        "related": [],
+    }
+
+
+def test_chain_of_an_unknown_id_suggests(run: RunCli) -> None:
+    assert "did you mean 'hanoi-2019'" in run("chain", "hanoi-2109", expect=1).stderr
+
+
+def test_stats_by_type_with_bars(run: RunCli) -> None:
+    lines = run("stats", "--by", "type").stdout.splitlines()
+    assert lines[0] == "summit         2  " + "█" * 30
+    assert lines[1] == "arms-transfer  1  " + "█" * 15
+
+
+def test_stats_by_month_never_invents_a_month(run: RunCli) -> None:
+    rows = json.loads(run("stats", "--by", "month", "--format", "json").stdout)
+    assert {"key": "2022-??", "label": "2022-??", "number": 1} not in rows
+    assert {"key": "2022-??", "label": "2022-??", "count": 1} in rows
+
+
+def test_stats_by_dyad_counts_people_for_their_state(run: RunCli) -> None:
+    rows = list(csv.reader(io.StringIO(run("stats", "--by", "dyad", "--format", "csv").stdout)))
+    assert rows[0] == ["dyad", "label", "events"]
+    # dmz-2019 lists only people: Kim, Trump and Moon count for DPRK, USA and ROK.
+    assert ["DPRK–USA", "DPRK–USA", "3"] in rows
+    assert ["DPRK–ROK", "DPRK–ROK", "1"] in rows
+
+
+def test_stats_honours_filters(run: RunCli) -> None:
+    assert run("stats", "--by", "year", "--actor", "RUS").stdout == "2023  1  " + "█" * 30 + "\n"
+
+
+def test_actors_lists_the_registry_with_members_and_counts(run: RunCli) -> None:
+    lines = run("actors").stdout.splitlines()
+    assert lines[0].split() == ["id", "name", "kind", "events", "aliases", "members"]
+    dprk = next(line for line in lines if line.startswith("DPRK "))
+    assert dprk.split()[-1] == "kim-jong-un"
+    assert " 5 " in dprk
+    rows = json.loads(run("actors", "--format", "json").stdout)
+    assert next(r for r in rows if r["id"] == "unused-org")["events"] == 0
+
+
+def test_chart_places_events_at_their_precision(run: RunCli) -> None:
+    lines = run("chart", "--width", "80", "--from", "2022", "--to", "2023").stdout.splitlines()
+    dprk = next(line for line in lines if line.startswith("DPRK"))
+    assert "━" * 20 in dprk  # launches-2022 covers its whole year
+    assert "╌" in dprk  # the approximate arms trade
+    assert all(len(line) <= 80 for line in lines)
+    assert any("2022-01" in line for line in lines)
+    by_type = run("chart", "--by", "type", "--width", "80").stdout
+    assert by_type.splitlines()[0].startswith("summit")
+
+
+def test_chart_of_hostile_text_is_inert(run: RunCli) -> None:
+    out = run("chart", "--by", "type", "--width", "120", "--data", str(HOSTILE)).stdout
+    assert "\x1b" not in out
