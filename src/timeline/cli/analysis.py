@@ -22,6 +22,7 @@ from timeline.cli.options import (
     choice,
     complete_event_id,
     filters,
+    format_option,
     load_log_for,
 )
 from timeline.document import dumps
@@ -43,13 +44,7 @@ def chain(
     ] = 3,
     format_: Annotated[
         str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            callback=choice("format", TEXT_JSON),
-            help="text (a tree) or json.",
-        ),
+        format_option(TEXT_JSON, "text (a tree) or json."),
     ] = "text",
     data: DataOption = None,
 ) -> None:
@@ -95,13 +90,7 @@ def stats(
     search: SearchOption = None,
     format_: Annotated[
         str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            callback=choice("format", ("text", "json", "csv")),
-            help="text (with bars), json or csv.",
-        ),
+        format_option(("text", "json", "csv"), "text (with bars), json or csv."),
     ] = "text",
     data: DataOption = None,
 ) -> None:
@@ -142,13 +131,7 @@ def actors(
     ctx: typer.Context,
     format_: Annotated[
         str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            callback=choice("format", TEXT_JSON),
-            help="text or json.",
-        ),
+        format_option(TEXT_JSON, "text or json."),
     ] = "text",
     data: DataOption = None,
 ) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from timeline.cli import app, fail
-from timeline.cli.options import DataOption, choice, log_path
+from timeline.cli.options import DataOption, format_option, log_path
 from timeline.errors import Finding, LogError, TimelineError
 from timeline.render.sanitize import for_terminal
 
@@ -22,13 +22,7 @@ LOCK_TIMEOUT = 10.0
 
 FormatOption = Annotated[
     str,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        callback=choice("format", TEXT_OR_JSON),
-        help="text (for people) or json (for scripts and editors).",
-    ),
+    format_option(TEXT_OR_JSON, "text (for people) or json (for scripts and editors)."),
 ]
 
 
@@ -174,13 +168,8 @@ def diff(
     new: Annotated[str, typer.Argument(metavar="NEW", help="A log file, or git:REV:PATH.")],
     format_: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            callback=choice("format", ("table", "text", "json")),
-            show_default=False,
-            help="table (on a terminal), text (when piped) or json.",
+        format_option(
+            ("table", "text", "json"), "table (on a terminal), text (when piped) or json."
         ),
     ] = None,
 ) -> None:

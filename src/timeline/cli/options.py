@@ -245,3 +245,15 @@ def load_log_for(ctx: typer.Context, data: Path | None) -> Log:
     from timeline.store import load_log
 
     return load_log(log_path(ctx, data))
+
+
+def format_option(choices: tuple[str, ...], help: str) -> Any:
+    """The `--format/-f` option, checked against `choices`; every command spells it the same way."""
+    return typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice("format", choices),
+        show_default=False,
+        help=help,
+    )

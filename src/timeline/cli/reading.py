@@ -21,9 +21,9 @@ from timeline.cli.options import (
     TagOption,
     ToOption,
     TypeOption,
-    choice,
     complete_event_id,
     filters,
+    format_option,
     load_log_for,
     log_path,
 )
@@ -53,13 +53,9 @@ def list_events(
     limit: LimitOption = None,
     format_: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            callback=choice("format", LIST_FORMATS),
-            show_default=False,
-            help="table (on a terminal), tsv (when piped), or one of: "
+        format_option(
+            LIST_FORMATS,
+            "table (on a terminal), tsv (when piped), or one of: "
             + ", ".join(EXPORT_FORMATS[1:])
             + ".",
         ),
@@ -104,13 +100,7 @@ def show(
     ],
     format_: Annotated[
         str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            callback=choice("format", SHOW_FORMATS),
-            help="card or json.",
-        ),
+        format_option(SHOW_FORMATS, "card or json."),
     ] = "card",
     data: DataOption = None,
 ) -> None:
@@ -157,15 +147,9 @@ def export(
     limit: LimitOption = None,
     format_: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            callback=choice("format", EXPORT_FORMATS),
-            show_default=False,
-            help="One of: "
-            + ", ".join(EXPORT_FORMATS)
-            + ". Default: from the extension of --output.",
+        format_option(
+            EXPORT_FORMATS,
+            "One of: " + ", ".join(EXPORT_FORMATS) + ". Default: from the extension of --output.",
         ),
     ] = None,
     output: Annotated[
