@@ -67,6 +67,18 @@ def _ics(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -
     write_ics(events, log, stream)
 
 
+def _html(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+    from timeline.render.html_out import write_html
+
+    write_html(events, log, stream)
+
+
+def _timelinejs(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+    from timeline.render.timelinejs import write_timelinejs
+
+    write_timelinejs(events, log, stream)
+
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
@@ -77,6 +89,8 @@ FORMATS: dict[str, Format] = {
         Format("jsonl", "JSON Lines: one event per line", _jsonl),
         Format("md", "a Markdown chronology for reports, headed by year, sources numbered", _md),
         Format("ics", "an iCalendar file: one all-day event per event", _ics),
+        Format("html", "one self-contained page showing the timeline visually", _html),
+        Format("timelinejs", "TimelineJS3 JSON, dates at their real precision", _timelinejs),
     )
 }
 
