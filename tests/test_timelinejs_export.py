@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from tests.browser import Browser, launch, unavailable
-from tests.conftest import HOSTILE, SMALL
+from tests.conftest import HOSTILE, SMALL, Run
 
 from timeline.dates import PartialDate
 from timeline.model import Actor, ActorRef, Event, Log, Source
@@ -284,3 +284,14 @@ def test_timelinejs_runs_no_script_from_a_hostile_export(browser: Browser, tmp_p
     hrefs = browser.attributes("#timeline-embed a[href]", "href")
     assert all(href.startswith(("https://", "http://", "#")) for href in hrefs), hrefs
     assert browser.console_errors() == []
+
+
+def test_export_groups_timelinejs_slides_by_the_chosen_field(run: Callable[..., Run]) -> None:
+    by_type = json.loads(run("export", "--format", "timelinejs").stdout)
+    assert [slide["group"] for slide in by_type["events"]][:2] == ["summit", "summit"]
+    by_actor = json.loads(run("export", "--format", "timelinejs", "--group-by", "actor").stdout)
+    assert [slide["group"] for slide in by_actor["events"]][:2] == ["DPRK", "DPRK"]
+    assert (
+        "is not one of"
+        in run("export", "--format", "timelinejs", "--group-by", "colour", expect=2).stderr
+    )

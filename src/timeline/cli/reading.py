@@ -21,6 +21,7 @@ from timeline.cli.options import (
     TagOption,
     ToOption,
     TypeOption,
+    choice,
     complete_event_id,
     filters,
     format_option,
@@ -167,6 +168,15 @@ def export(
     excel: Annotated[
         bool, typer.Option("--excel", help="CSV: start with a UTF-8 byte-order mark, for Excel.")
     ] = False,
+    group_by: Annotated[
+        str,
+        typer.Option(
+            "--group-by",
+            metavar="FIELD",
+            callback=choice("group-by", ("type", "status", "actor")),
+            help="timelinejs: group slides by type, status or first actor.",
+        ),
+    ] = "type",
     data: DataOption = None,
 ) -> None:
     """Export the events matching the filters, for a spreadsheet or a program.
@@ -210,7 +220,7 @@ def export(
         limit=limit,
     )
     writer = FORMATS[chosen].write
-    options = Options(raw=raw)
+    options = Options(raw=raw, group_by=group_by)
     bom = "\ufeff" if excel and chosen == "csv" else ""
     if to_stdout or output is None:
         sys.stdout.write(bom)

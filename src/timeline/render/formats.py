@@ -13,6 +13,7 @@ from timeline.model import Event, Log
 
 class Options(NamedTuple):
     raw: bool = False  # CSV: leave formula-like cells as they are
+    group_by: str = "type"  # TimelineJS: the field that groups slides
 
 
 Writer = Callable[[Sequence[Event], Log, IO[str], Options], None]
@@ -76,7 +77,7 @@ def _html(events: Sequence[Event], log: Log, stream: IO[str], options: Options) 
 def _timelinejs(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
     from timeline.render.timelinejs import write_timelinejs
 
-    write_timelinejs(events, log, stream)
+    write_timelinejs(events, log, stream, group_by=options.group_by)
 
 
 FORMATS: dict[str, Format] = {
