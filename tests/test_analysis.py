@@ -93,3 +93,18 @@ def test_chart_places_events_at_their_precision(run: RunCli) -> None:
 def test_chart_of_hostile_text_is_inert(run: RunCli) -> None:
     out = run("chart", "--by", "type", "--width", "120", "--data", str(HOSTILE)).stdout
     assert "\x1b" not in out
+
+
+RAW_CONTROLS = [chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)]]
+
+
+def test_analysis_of_a_hostile_log_prints_no_raw_control_character(run: RunCli) -> None:
+    for args in (
+        ["chain", "escapes"],
+        ["stats", "--by", "actor"],
+        ["stats", "--by", "tag", "-f", "csv"],
+        ["actors"],
+    ):
+        out = run(*args, "--data", str(HOSTILE)).stdout
+        assert not [c for c in RAW_CONTROLS if c in out.replace("\r\n", "\n")], args
+    assert "[bold red]Evil[/]" in run("actors", "--data", str(HOSTILE)).stdout
