@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date
 from typing import Literal
@@ -43,7 +44,7 @@ class PartialDate:
             month = int(month_text)
             if not 1 <= month <= 12:
                 raise ValueError(f"{text!r}: month {month_text} does not exist")
-            last_day = calendar.monthrange(year, month)[1]
+            last_day = _days_in_month(year, month)
             if day_text is None:
                 self.precision = "month"
                 self.earliest, self.latest = date(year, month, 1), date(year, month, last_day)
@@ -57,6 +58,11 @@ class PartialDate:
                 self.earliest = self.latest = date(year, month, day)
         self.text = text
 
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """The same as `PartialDate(text)`, shared for repeated texts (logs repeat dates a lot)."""
+        return _parse(text)
+
     def __str__(self) -> str:
         return self.text
 
@@ -68,3 +74,14 @@ class PartialDate:
 
     def __hash__(self) -> int:
         return hash(self.text)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+@functools.lru_cache(maxsize=65_536)
+def _parse(text: str) -> PartialDate:
+    return PartialDate(text)

@@ -201,15 +201,24 @@ def _optional_text(raw: Any, longest: int) -> str | None:
 
 
 def _match(raw: Any, pattern: re.Pattern[str]) -> str:
-    if type(raw) is not str or len(raw) > model.MAX_ID or not pattern.fullmatch(raw):
+    if type(raw) is not str:
         raise _Unsure
+    if (raw, pattern) in _MATCHED:  # ids, tags and source ids repeat across a log
+        return raw
+    if len(raw) > model.MAX_ID or not pattern.fullmatch(raw):
+        raise _Unsure
+    if len(_MATCHED) < 100_000:
+        _MATCHED.add((raw, pattern))
     return raw
+
+
+_MATCHED: set[tuple[str, re.Pattern[str]]] = set()
 
 
 def _date(raw: Any) -> PartialDate:
     if type(raw) is not str:
         raise _Unsure
-    return PartialDate(raw)  # raises ValueError for anything but a real partial date
+    return PartialDate.parse(raw)  # raises ValueError for anything but a real partial date
 
 
 def _optional_date(raw: Any) -> PartialDate | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from itertools import combinations
 
 from timeline.model import Event, Log, Problem
 
@@ -52,20 +51,23 @@ def _near_duplicate_events(log: Log) -> Iterator[Problem]:
     by_type: dict[str, list[Event]] = {}
     for event in log.events:
         by_type.setdefault(event.type, []).append(event)
+    window = timedelta(days=NEAR_DAYS)
     for events in by_type.values():
-        events.sort(key=lambda e: e.earliest)
-        for first, second in combinations(events, 2):
-            if second.earliest - first.latest > timedelta(days=NEAR_DAYS):
-                continue
-            if _linked(first, second) or _actor_overlap(first, second) < 0.5:
-                continue
-            later, earlier = (
-                (second, first) if position[second.id] > position[first.id] else (first, second)
-            )
-            yield Problem(
-                ("events", position[later.id]),
-                f"may duplicate {earlier.id!r}: same type, mostly the same actors, within {NEAR_DAYS} days",
-            )
+        events.sort(key=lambda e: (e.earliest, e.latest))
+        for index, first in enumerate(events):
+            # Sorted by start, so once one begins too late, every later one does too.
+            for second in events[index + 1 :]:
+                if second.earliest - first.latest > window:
+                    break
+                if _linked(first, second) or _actor_overlap(first, second) < 0.5:
+                    continue
+                later, earlier = (
+                    (second, first) if position[second.id] > position[first.id] else (first, second)
+                )
+                yield Problem(
+                    ("events", position[later.id]),
+                    f"may duplicate {earlier.id!r}: same type, mostly the same actors, within {NEAR_DAYS} days",
+                )
 
 
 def _linked(first: Event, second: Event) -> bool:
