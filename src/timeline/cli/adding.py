@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from timeline.cli import app
-from timeline.cli.options import DataOption, choice, complete_actor, complete_type, log_path
+from timeline.cli.options import (
+    DataOption,
+    choice,
+    complete_actor,
+    complete_type,
+    log_path,
+    writable,
+)
 from timeline.errors import TimelineError
 from timeline.model import EVENT_TYPES, RELATION_TYPES, STATUSES
 from timeline.render.sanitize import for_terminal
@@ -135,12 +142,11 @@ def add(
 
       timeline add --data mylog.json --json event.json --dry-run
     """
-    from timeline.cli.authoring import _writable
     from timeline.edit import canonical_text, propose_id, with_additions
     from timeline.render.card_content import card_content, write_card_text
     from timeline.store import atomic_output, build_log, load_log, locked, parse_json
 
-    target = _writable(log_path(ctx, data))
+    target = writable(log_path(ctx, data))
     fields = {
         "id": id_,
         "title": title,

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from timeline.cli import app, fail
-from timeline.cli.options import DataOption, format_option, log_path
-from timeline.errors import Finding, LogError, TimelineError
+from timeline.cli.options import DataOption, format_option, log_path, writable
+from timeline.errors import Finding, LogError
 from timeline.render.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -24,16 +24,6 @@ FormatOption = Annotated[
     str,
     format_option(TEXT_OR_JSON, "text (for people) or json (for scripts and editors)."),
 ]
-
-
-def _writable(path: Path) -> Path:
-    from timeline.store import is_packaged
-
-    if is_packaged(path):
-        raise TimelineError(
-            f"{path}: is the log installed with timeline; copy it and give --data PATH (or TIMELINE_DATA)"
-        )
-    return path
 
 
 @app.command()
@@ -137,7 +127,7 @@ def fmt(
             fail(f"{target}: not in canonical form; run 'timeline fmt {target}'")
         sys.stderr.write(f"{for_terminal(str(target))}: already canonical\n")
         return
-    with locked(_writable(target), timeout=LOCK_TIMEOUT):
+    with locked(writable(target), timeout=LOCK_TIMEOUT):
         text = canonical_text(load_log(target))
         if target.read_bytes() == text.encode():
             sys.stderr.write(f"{for_terminal(str(target))}: already canonical\n")

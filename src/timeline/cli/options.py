@@ -257,3 +257,14 @@ def format_option(choices: tuple[str, ...], help: str) -> Any:
         show_default=False,
         help=help,
     )
+
+
+def writable(path: Path) -> Path:
+    """`path`, unless it is the copy of the bundled log installed inside the package."""
+    from timeline.store import is_packaged
+
+    if is_packaged(path):
+        raise TimelineError(
+            f"{path}: is the log installed with timeline; copy it and give --data PATH (or TIMELINE_DATA)"
+        )
+    return path
