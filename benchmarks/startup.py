@@ -39,6 +39,7 @@ def cases() -> dict[str, list[str]]:
         "timeline list --actor DPRK": [*timeline, "list", "--actor", "DPRK"],
         "timeline show hanoi-2019": [*timeline, "show", "hanoi-2019"],
         "timeline --help": [*timeline, "--help"],
+        "completion of an event id (show h<TAB>)": [*timeline],
     }
 
 
@@ -58,12 +59,23 @@ def compile_package() -> None:
 def measure(runs: int, warmup: int) -> dict[str, list[float]]:
     compile_package()
     env = {k: v for k, v in os.environ.items() if k != "TIMELINE_DATA"}
+    # What a shell's completion script sets to ask for the candidates of `timeline show h<TAB>`.
+    completing = {
+        **env,
+        "_TIMELINE_COMPLETE": "complete_bash",
+        "COMP_WORDS": "timeline show h",
+        "COMP_CWORD": "2",
+    }
     timings: dict[str, list[float]] = {name: [] for name in cases()}
     for round_number in range(warmup + runs):
         for name, argv in cases().items():
             start = time.perf_counter()
             done = subprocess.run(
-                argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False
+                argv,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env=completing if name.startswith("completion") else env,
+                check=False,
             )
             elapsed = time.perf_counter() - start
             if done.returncode != 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,3 +40,40 @@ def test_generated_logs_are_valid_and_deterministic(tmp_path: Path) -> None:
     assert {e.date.precision for e in log.events} == {"year", "month", "day"}
     assert all(e.sources for e in log.events)
     warnings(log)  # the near-duplicate scan must finish on generated data
+
+
+def test_the_benchmark_runner_prints_every_row(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            "--sizes",
+            "200",
+            "--runs",
+            "1",
+            "--json",
+            "--work",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    import json
+
+    result = json.loads(done.stdout)
+    assert [row["row"] for row in result["startup"]] == [
+        "import floor (typer, rich, pydantic)",
+        "timeline list --actor DPRK",
+        "timeline show hanoi-2019",
+        "timeline --help",
+        "completion of an event id (show h<TAB>)",
+    ]
+    scale = result["scale"]
+    assert [row["row"] for row in scale] == [
+        "scale 200 events",
+        "repeat query, unchanged 200-event log",
+    ]
+    assert scale[0]["timeline_s"] > 0 and scale[0]["timeline_peak_mb"] > 0
+    if shutil.which("jq"):
+        assert scale[0]["time_ratio"] > 0
