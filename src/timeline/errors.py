@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-_NOUN = {"events": "event", "actors": "actor", "sources": "source"}
+SECTION_NOUN = {"events": "event", "actors": "actor", "sources": "source"}
 
 
 class Finding(NamedTuple):
@@ -27,7 +27,7 @@ class Finding(NamedTuple):
             return f"line {self.line} column {self.column}"
         parts = []
         if self.section is not None:
-            noun = _NOUN[self.section]
+            noun = SECTION_NOUN[self.section]
             position = f"{self.section}[{self.position}]"
             parts.append(
                 f"{noun} {self.item_id!r} ({position})" if self.item_id else f"{noun} {position}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from timeline import fastload
-from timeline.errors import Finding, LogError, OutputError
+from timeline.errors import SECTION_NOUN, Finding, LogError, OutputError
 from timeline.model import (
     ACTOR_KINDS,
     EVENT_TYPES,
@@ -38,14 +38,14 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 }
 # Our own error types already quote the value they reject.
 _SAYS_ITS_VALUE = frozenset({"partial_date", "partial_date_type", "end_before_date"})
-_SECTION_NOUN = {"events": "event", "actors": "actor", "sources": "source"}
+# Where the wheel places the bundled log, beside this module.
+_PACKAGED = Path(__file__).parent / "data" / "events.json"
 
 
 def bundled_log_path() -> Path:
     """The log shipped with the package (or, in a source checkout, the repository's data/)."""
-    packaged = Path(__file__).parent / "data" / "events.json"  # placed there in the wheel
-    if packaged.is_file():
-        return packaged
+    if _PACKAGED.is_file():
+        return _PACKAGED
     return Path(__file__).resolve().parents[2] / "data" / "events.json"
 
 
@@ -226,7 +226,7 @@ def _preview(value: str | int | float | bool) -> str:
 def describe(problem: Problem, document: Any, level: str = "error") -> Finding:
     """Where a problem is, by section, index, the record's id and the field inside it."""
     path = problem.path
-    if len(path) >= 2 and path[0] in _SECTION_NOUN and isinstance(path[1], int):
+    if len(path) >= 2 and path[0] in SECTION_NOUN and isinstance(path[1], int):
         section, index = str(path[0]), path[1]
         rest = path[2:]
         return Finding(
@@ -353,9 +353,8 @@ def load_spec(spec: str) -> Log:
 
 def is_packaged(path: Path) -> bool:
     """Whether `path` is the copy of the bundled log installed inside the package."""
-    packaged = Path(__file__).parent / "data" / "events.json"
     try:
-        return packaged.exists() and path.resolve() == packaged.resolve()
+        return _PACKAGED.exists() and path.resolve() == _PACKAGED.resolve()
     except OSError:
         return False
 
