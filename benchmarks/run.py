@@ -65,6 +65,22 @@ def median(samples: list[Sample]) -> Sample:
     return Sample(statistics.median(s.seconds for s in samples), max(s.peak_kb for s in samples))
 
 
+def query(timeline: list[str], log: Path) -> list[str]:
+    """The query every scale row times: the one JQ_FILTER asks of jq."""
+    return [
+        *timeline,
+        "export",
+        "--format",
+        "csv",
+        "--actor",
+        "DPRK",
+        "--from",
+        "2023",
+        "--data",
+        str(log),
+    ]
+
+
 def scale_rows(
     sizes: list[int], runs: int, work: Path, env: dict[str, str]
 ) -> list[dict[str, object]]:
@@ -76,18 +92,7 @@ def scale_rows(
         if not log.exists():
             with log.open("w", encoding="utf-8") as stream:
                 generate.write_log(size, seed=1, stream=stream)
-        ours = [
-            *timeline,
-            "export",
-            "--format",
-            "csv",
-            "--actor",
-            "DPRK",
-            "--from",
-            "2023",
-            "--data",
-            str(log),
-        ]
+        ours = query(timeline, log)
         theirs = [jq, "-r", JQ_FILTER, str(log)] if jq else None
         mine, other = [], []
         for _ in range(runs):
@@ -113,18 +118,7 @@ def scale_rows(
         rows.append(row)
     if sizes:
         largest = work / f"log-{max(sizes)}.json"
-        again = [
-            *timeline,
-            "export",
-            "--format",
-            "csv",
-            "--actor",
-            "DPRK",
-            "--from",
-            "2023",
-            "--data",
-            str(largest),
-        ]
+        again = query(timeline, largest)
         repeat = median([run_once(again, env) for _ in range(runs)])
         rows.append(
             {

@@ -142,26 +142,29 @@ TagOption = Annotated[
         rich_help_panel="Filters",
     ),
 ]
-FromOption = Annotated[
-    Any,
-    typer.Option(
-        "--from",
+
+
+def _date_option(name: str, help: str) -> Any:
+    return typer.Option(
+        name,
         metavar="DATE",
         parser=partial_date,
         show_default=False,
-        help="Events that reach into or past this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+        help=help,
         rich_help_panel="Filters",
+    )
+
+
+FromOption = Annotated[
+    Any,
+    _date_option(
+        "--from", "Events that reach into or past this date (YYYY, YYYY-MM or YYYY-MM-DD)."
     ),
 ]
 ToOption = Annotated[
     Any,
-    typer.Option(
-        "--to",
-        metavar="DATE",
-        parser=partial_date,
-        show_default=False,
-        help="Events that begin on or before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD).",
-        rich_help_panel="Filters",
+    _date_option(
+        "--to", "Events that begin on or before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD)."
     ),
 ]
 SearchOption = Annotated[
