@@ -16,9 +16,11 @@ HOSTILE = FIXTURES / "hostile.json"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """CLI tests never read the user's log or terminal settings; tables have a fixed width."""
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """CLI tests never read the user's log, index or terminal settings; tables have a fixed width."""
     monkeypatch.setenv("TIMELINE_DATA", str(SMALL))
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TIMELINE_INDEX", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     for name in ("FORCE_COLOR", "TIMELINE_DEBUG", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):

@@ -33,7 +33,9 @@ class Related(NamedTuple):
     outgoing: bool
 
 
-class _Matcher(NamedTuple):
+class Matcher(NamedTuple):
+    """`Filters` resolved against a log: actor ids (with members), folded tags and search terms."""
+
     actor_sets: list[frozenset[str]]
     types: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
@@ -51,8 +53,8 @@ def select(
     limit: int | None = None,
 ) -> list[Event]:
     """The events matching every filter, in the order asked for, at most `limit` of them."""
-    matcher = _compile(log, filters)
-    names = _actor_names(log) if matcher.terms else {}
+    matcher = compile_filters(log, filters, {tag for event in log.events for tag in event.tags})
+    names = actor_names(log) if matcher.terms else {}
     chosen = [event for event in log.events if _matches(event, matcher, names)]
     ordered = sort_events(chosen, sort, reverse=reverse)
     return ordered if limit is None else ordered[:limit]
@@ -130,13 +132,13 @@ def related_events(log: Log, event: Event) -> list[Related]:
     return found
 
 
-def _compile(log: Log, filters: Filters) -> _Matcher:
+def compile_filters(log: Log, filters: Filters, known_tags: set[str]) -> Matcher:
+    """Resolve actor names against `log.actors`; an unknown actor or tag raises `LookupFailed`."""
     tags = frozenset(tag.casefold() for tag in filters.tags)
-    known_tags = {tag for event in log.events for tag in event.tags}
     for tag in sorted(tags - known_tags):
         close = difflib.get_close_matches(tag, sorted(known_tags), n=3, cutoff=0.6)
         raise LookupFailed(f"no event is tagged {tag!r}{_did_you_mean(close)}")
-    return _Matcher(
+    return Matcher(
         actor_sets=[resolve_actor(log, actor) for actor in filters.actors],
         types=frozenset(filters.types),
         tags=tags,
@@ -146,7 +148,7 @@ def _compile(log: Log, filters: Filters) -> _Matcher:
     )
 
 
-def _matches(event: Event, matcher: _Matcher, names: dict[str, str]) -> bool:
+def _matches(event: Event, matcher: Matcher, names: dict[str, str]) -> bool:
     if matcher.types and event.type not in matcher.types:
         return False
     if matcher.tags and matcher.tags.isdisjoint(event.tags):
@@ -160,12 +162,13 @@ def _matches(event: Event, matcher: _Matcher, names: dict[str, str]) -> bool:
         if any(taking_part.isdisjoint(wanted) for wanted in matcher.actor_sets):
             return False
     if matcher.terms:
-        haystack = _searchable(event, names)
+        haystack = searchable_text(event, names)
         return all(term in haystack for term in matcher.terms)
     return True
 
 
-def _searchable(event: Event, names: dict[str, str]) -> str:
+def searchable_text(event: Event, names: dict[str, str]) -> str:
+    """What `--search` looks in, folded: the texts, the place and every actor's id, name, aliases."""
     parts = [event.title, event.summary, event.assessment or "", event.note or ""]
     if event.location is not None:
         parts.append(event.location.name)
@@ -173,7 +176,8 @@ def _searchable(event: Event, names: dict[str, str]) -> str:
     return "\n".join(parts).casefold()
 
 
-def _actor_names(log: Log) -> dict[str, str]:
+def actor_names(log: Log) -> dict[str, str]:
+    """Each actor id -> its id, name and aliases in one string, for `searchable_text`."""
     return {actor.id: " ".join([actor.id, actor.name, *actor.aliases]) for actor in log.actors}
 
 

@@ -59,9 +59,22 @@ def resolve_log_path(explicit: str | Path | None) -> Path:
 
 def load_log(path: Path) -> Log:
     """Read, parse and validate the log at `path`; raise `LogError` naming every problem."""
+    data, _ = read_log_file(path)
+    return parse_log(data, str(path))
+
+
+def read_log_file(path: Path) -> tuple[bytes, os.stat_result | None]:
+    """The bytes of the log at `path`, and the file's status if it did not change while read.
+
+    The status is None when the file changed under the reader (its size, times or inode moved), so
+    that nothing derived from these bytes is filed under the file's new identity.
+    """
     label = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            before = os.fstat(stream.fileno())
+            data = stream.read()
+            after = os.fstat(stream.fileno())
     except FileNotFoundError:
         raise LogError(label, [Finding("no such file")]) from None
     except IsADirectoryError:
@@ -70,7 +83,13 @@ def load_log(path: Path) -> Log:
         raise LogError(label, [Finding("permission denied")]) from None
     except OSError as error:
         raise LogError(label, [Finding(f"cannot read: {error.strerror or error}")]) from None
-    return parse_log(data, label)
+    unchanged = file_identity(before) == file_identity(after) and after.st_size == len(data)
+    return data, after if unchanged else None
+
+
+def file_identity(status: os.stat_result) -> tuple[int, int, int, int, int]:
+    """Which file, and which version of it: any write moves the change time (`st_ctime_ns`)."""
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
 def parse_log(data: bytes, label: str) -> Log:

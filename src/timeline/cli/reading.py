@@ -77,13 +77,12 @@ def list_events(
 
       timeline list --search submarine --format json
     """
-    from timeline.query import select
+    from timeline.index import select_from_file
     from timeline.render.formats import Options
     from timeline.render.terminal import is_terminal
 
-    log = load_log_for(ctx, data)
-    events = select(
-        log,
+    log, events = select_from_file(
+        log_path(ctx, data),
         filters(actor, type_, tag, date_from, date_to, search),
         sort=cast("SortKey", sort),
         reverse=reverse,
@@ -192,9 +191,9 @@ def export(
 
       timeline export --from 2023 --format jsonl | jq .title
     """
-    from timeline.query import select
+    from timeline.index import select_from_file
     from timeline.render.formats import Options
-    from timeline.store import atomic_output, load_log
+    from timeline.store import atomic_output
 
     to_stdout = output is None or str(output) == "-"
     chosen = format_ or (None if to_stdout or output is None else _format_from_suffix(output))
@@ -211,9 +210,8 @@ def export(
             param_hint="'--format'",
         )
     source = log_path(ctx, data)
-    log = load_log(source)
-    events = select(
-        log,
+    log, events = select_from_file(
+        source,
         filters(actor, type_, tag, date_from, date_to, search),
         sort=cast("SortKey", sort),
         reverse=reverse,

@@ -31,13 +31,14 @@ def write_csv(events: Sequence[Event], log: Log, stream: IO[str], *, raw: bool =
 
     Written to a terminal rather than a file or pipe, cells also pass the terminal sanitiser.
     """
-    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
     to_terminal = is_terminal(stream)
     for event in events:
         row = as_row(event, log)
+        cells = [row[column] for column in COLUMNS]
         if not raw:
-            row = {key: defuse(value) for key, value in row.items()}
+            cells = [defuse(cell) for cell in cells]
         if to_terminal:
-            row = {key: for_terminal(value) for key, value in row.items()}
-        writer.writerow(row)
+            cells = [for_terminal(cell) for cell in cells]
+        writer.writerow(cells)

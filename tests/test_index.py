@@ -1,0 +1,328 @@
+"""The SQLite index of a large log: the same answers as a full load, and never stale."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from benchmarks.generate import STATES, TAGS, TYPES, WORDS
+from benchmarks.generate import write_log as write_synthetic_log
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.conftest import SMALL
+
+from timeline import index
+from timeline.dates import PartialDate
+from timeline.errors import LogError, LookupFailed
+from timeline.query import Filters, SortKey, select
+from timeline.render.formats import FORMATS, Options
+from timeline.store import bundled_log_path, load_log
+
+
+@pytest.fixture
+def indexed_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Index logs of any size, so that small test logs go through the index."""
+    monkeypatch.setattr(index, "MIN_BYTES", 0)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("synthetic") / "log.json"
+    with path.open("w", encoding="utf-8") as stream:
+        write_synthetic_log(400, 7, stream)
+    return path
+
+
+def _written_long_ago(path: Path) -> None:
+    """Age the file beyond the window in which its timestamps could hide a second write."""
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+def _index_rows(log_path: Path) -> int:
+    target = index.index_file(log_path)
+    assert target is not None and target.exists()
+    with sqlite3.connect(target) as connection:
+        (count,) = connection.execute("SELECT count(*) FROM events").fetchone()
+    return int(count)
+
+
+def _never_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(data: bytes, label: str) -> None:
+        raise AssertionError(f"{label} was parsed although its index matches")
+
+    monkeypatch.setattr(index, "parse_log", refuse)
+
+
+def test_records_survive_encoding_exactly() -> None:
+    for path in (bundled_log_path(), SMALL):
+        log = load_log(path)
+        assert [index.decode_event(index.encode_event(e)) for e in log.events] == list(log.events)
+        assert [index.decode_actor(index.encode_actor(a)) for a in log.actors] == list(log.actors)
+        assert [index.decode_source(index.encode_source(s)) for s in log.sources] == list(
+            log.sources
+        )
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_second_query_is_answered_from_the_index(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filters = Filters(actors=("DPRK",), date_from=PartialDate("2023"))
+    _, first = index.select_from_file(synthetic, filters)
+    assert _index_rows(synthetic) == len(load_log(synthetic).events)
+    _never_parse(monkeypatch)
+    second_log, second = index.select_from_file(synthetic, filters)
+    assert second == first == select(load_log(synthetic), filters)
+    assert first and all(e.sources for e in second)
+    assert {s for e in second for s in e.sources} <= set(second_log.sources_by_id)
+
+
+FILTER_WORDS = [*WORDS[:6], "state dprk", "OFFICIAL 1", "zzz-nowhere"]
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> tuple[Filters, SortKey, bool, int | None]:
+    actors = draw(
+        st.lists(st.sampled_from([*STATES[:5], "dprk-official-1", "rok-land"]), max_size=2)
+    )
+    years = st.none() | st.sampled_from(["1995", "2010-06", "2023-02-14", "2026"])
+    filters = Filters(
+        actors=actors,
+        types=draw(st.lists(st.sampled_from(TYPES), max_size=2)),
+        tags=draw(st.lists(st.sampled_from(TAGS), max_size=2)),
+        date_from=None if (text := draw(years)) is None else PartialDate(text),
+        date_to=None if (text := draw(years)) is None else PartialDate(text),
+        search=draw(st.none() | st.sampled_from(FILTER_WORDS)),
+    )
+    sort: SortKey = draw(st.sampled_from(["date", "title", "id"]))
+    return filters, sort, draw(st.booleans()), draw(st.none() | st.integers(0, 30))
+
+
+@pytest.mark.usefixtures("indexed_everything")
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=queries())
+def test_index_answers_exactly_as_select_does(
+    synthetic: Path, query: tuple[Filters, SortKey, bool, int | None]
+) -> None:
+    filters, sort, reverse, limit = query
+    full = load_log(synthetic)
+    index.select_from_file(synthetic, Filters())  # builds the index if needed
+    status = synthetic.stat()
+    opened = index.open_index(synthetic, status)
+    assert opened is not None
+    try:
+        expected = select(full, filters, sort=sort, reverse=reverse, limit=limit)
+        assert opened.select(filters, sort=sort, reverse=reverse, limit=limit) == expected
+    except LookupFailed as error:
+        with pytest.raises(LookupFailed, match=r"no event is tagged|no actor") as raised:
+            opened.select(filters, sort=sort, reverse=reverse, limit=limit)
+        assert str(raised.value) == str(error)
+    finally:
+        opened.close()
+
+
+@pytest.mark.usefixtures("indexed_everything")
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_format_renders_the_index_view_as_the_whole_log(synthetic: Path, name: str) -> None:
+    filters = Filters(actors=("USA",), tags=(TAGS[0],))
+    full = load_log(synthetic)
+    expected_events = select(full, filters)
+    index.select_from_file(synthetic, filters)
+    view, events = index.select_from_file(synthetic, filters)
+    assert view.events == tuple(events)
+    assert events == expected_events
+    expected, actual = io.StringIO(), io.StringIO()
+    FORMATS[name].write(expected_events, full, expected, Options())
+    FORMATS[name].write(events, view, actual, Options())
+    assert actual.getvalue() == expected.getvalue()
+
+
+@pytest.fixture
+def small_copy(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "log.json"
+    path.write_bytes(SMALL.read_bytes())
+    yield path
+
+
+def _same_size_edit(path: Path, old: str, new: str) -> None:
+    """Change bytes without changing the size, then put the modification time back."""
+    assert len(old.encode()) == len(new.encode())
+    status = path.stat()
+    data = path.read_bytes()
+    assert data.count(old.encode()) == 1
+    path.write_bytes(data.replace(old.encode(), new.encode()))
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert path.stat().st_size == status.st_size
+    assert path.stat().st_mtime_ns == status.st_mtime_ns
+
+
+def _a_title(path: Path) -> str:
+    return str(json.loads(path.read_text(encoding="utf-8"))["events"][0]["title"])
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_a_same_size_edit_with_the_old_mtime_is_never_served_stale(
+    small_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no digest to fall back on, the change time alone must reveal the edit."""
+    monkeypatch.setattr(index, "RACY_NS", 0)
+    title = _a_title(small_copy)
+    changed = title[:-1] + ("X" if title[-1] != "X" else "Y")
+    _, before = index.select_from_file(small_copy, Filters())
+    assert title in [e.title for e in before]
+    _same_size_edit(small_copy, f'"{title}"', f'"{changed}"')
+    _, after = index.select_from_file(small_copy, Filters())
+    assert changed in [e.title for e in after]
+    assert title not in [e.title for e in after]
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_an_index_built_just_after_a_write_is_checked_by_digest(
+    small_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a file system whose timestamps did not move, the digest still tells the edit apart."""
+    title = _a_title(small_copy)
+    changed = title[:-1] + ("X" if title[-1] != "X" else "Y")
+    index.select_from_file(small_copy, Filters())
+    frozen = index.file_identity(small_copy.stat())
+    monkeypatch.setattr(index, "file_identity", lambda status: frozen)
+    _same_size_edit(small_copy, f'"{title}"', f'"{changed}"')
+    _, after = index.select_from_file(small_copy, Filters())
+    assert changed in [e.title for e in after]
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_an_index_of_an_old_write_is_trusted_without_reading_the_log(
+    small_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index, "RACY_NS", 0)
+    _written_long_ago(small_copy)
+    index.select_from_file(small_copy, Filters())
+    _never_parse(monkeypatch)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the log was read"))
+    _, events = index.select_from_file(small_copy, Filters())
+    assert len(events) == len(load_log(SMALL).events)
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_a_damaged_index_is_rebuilt(small_copy: Path) -> None:
+    index.select_from_file(small_copy, Filters())
+    target = index.index_file(small_copy)
+    assert target is not None
+    target.write_bytes(b"not a database" * 100)
+    _, events = index.select_from_file(small_copy, Filters())
+    assert events == select(load_log(SMALL), Filters())
+    assert _index_rows(small_copy) == len(events)
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_an_unwritable_cache_folder_only_costs_the_index(
+    small_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(index.CACHE_ENV, str(blocker / "cache"))
+    _, events = index.select_from_file(small_copy, Filters())
+    assert events == select(load_log(SMALL), Filters())
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_indexing_can_be_switched_off(small_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(index.SWITCH_ENV, "off")
+    index.select_from_file(small_copy, Filters())
+    assert index.index_file(small_copy) is None
+    assert not list((Path(os.environ[index.CACHE_ENV])).glob("*"))
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_an_index_never_hides_a_log_made_invalid(small_copy: Path) -> None:
+    index.select_from_file(small_copy, Filters())
+    document = json.loads(small_copy.read_text(encoding="utf-8"))
+    document["events"][1]["date"] = "2023-02-30"
+    small_copy.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(LogError) as raised:
+        index.select_from_file(small_copy, Filters())
+    bad_id = document["events"][1]["id"]
+    assert any(f.item_id == bad_id and f.field == "date" for f in raised.value.findings)
+
+
+def test_small_logs_are_not_indexed(small_copy: Path) -> None:
+    index.select_from_file(small_copy, Filters())
+    target = index.index_file(small_copy)
+    assert target is not None and not target.exists()
+
+
+# End to end, on a log large enough to be indexed by default.
+
+
+@pytest.fixture(scope="module")
+def large_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("large") / "large.json"
+    with path.open("w", encoding="utf-8") as stream:
+        write_synthetic_log(1600, 3, stream)
+    assert path.stat().st_size >= index.MIN_BYTES
+    return path
+
+
+def _timeline(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "timeline", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def test_cli_export_from_the_index_is_identical_and_never_stale(
+    large_log: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "copy.json"
+    log.write_bytes(large_log.read_bytes())
+    query = ("export", "--format", "csv", "--actor", "DPRK", "--from", "2023", "--data", str(log))
+    first = _timeline(*query)
+    assert first.returncode == 0, first.stderr
+    assert index.index_file(log) is not None
+    assert _index_rows(log) == 1600
+    second = _timeline(*query)
+    assert second.returncode == 0 and second.stdout == first.stdout
+    unindexed = subprocess.run(
+        [sys.executable, "-m", "timeline", *query],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, index.SWITCH_ENV: "off"},
+    )
+    assert unindexed.stdout == first.stdout
+
+    first_row = first.stdout.splitlines()[1]
+    event_id, _, _ = first_row.partition(",")
+    document = json.loads(log.read_text(encoding="utf-8"))
+    title = next(e["title"] for e in document["events"] if e["id"] == event_id)
+    changed = title.swapcase()
+    assert changed != title
+    _same_size_edit(log, f'"title": "{title}"', f'"title": "{changed}"')
+    third = _timeline(*query)
+    assert third.returncode == 0, third.stderr
+    assert changed in third.stdout and f",{title}," not in third.stdout
+
+
+def test_cli_reports_a_bad_event_deep_in_a_large_log(large_log: Path, tmp_path: Path) -> None:
+    document = json.loads(large_log.read_text(encoding="utf-8"))
+    document["events"][1234]["type"] = "parade"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(document), encoding="utf-8")
+    result = _timeline("list", "--data", str(broken))
+    assert result.returncode == 1 and result.stdout == ""
+    assert "event-1234" in result.stderr and "type" in result.stderr
+    assert "Traceback" not in result.stderr
