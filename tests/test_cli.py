@@ -5,6 +5,7 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import HOSTILE, Run, minimal_log
@@ -189,11 +190,14 @@ def test_an_unreadable_log(
     run: RunCli, write_log: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_log(minimal_log())
+    opening = Path.open
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return opening(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "open", denied)
     assert (
         run("list", "--data", str(path), expect=1).stderr == f"error: {path}: permission denied\n"
     )
@@ -236,12 +240,12 @@ def test_hostile_text_in_an_error_message_is_made_visible(
 def test_an_unexpected_error_is_one_line_unless_debugging(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import timeline.query
+    import timeline.index
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(timeline.query, "select", broken)
+    monkeypatch.setattr(timeline.index, "select_from_file", broken)
     result = run("list", expect=1)
     assert (
         result.stderr
