@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -274,6 +275,16 @@ def large_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _wait_for_the_detached_build(log: Path) -> None:
+    """The first query returns before its index is built; poll (not time) until it is."""
+    target = index.index_file(log)
+    assert target is not None
+    deadline = time.monotonic() + 600
+    while not target.exists() or index.is_being_built(log):
+        assert time.monotonic() < deadline, "the index was never built"
+        time.sleep(0.05)
+
+
 def _timeline(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "timeline", *args],
@@ -292,7 +303,7 @@ def test_cli_export_from_the_index_is_identical_and_never_stale(
     query = ("export", "--format", "csv", "--actor", "DPRK", "--from", "2023", "--data", str(log))
     first = _timeline(*query)
     assert first.returncode == 0, first.stderr
-    assert index.index_file(log) is not None
+    _wait_for_the_detached_build(log)
     assert _index_rows(log) == 1600
     second = _timeline(*query)
     assert second.returncode == 0 and second.stdout == first.stdout

@@ -13,14 +13,17 @@ The index is optional: when it cannot be read or written, commands load the log 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import functools
 import hashlib
 import json
 import os
 import sqlite3
 import stat
+import sys
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,12 +85,14 @@ def select_from_file(
     sort: SortKey = "date",
     reverse: bool = False,
     limit: int | None = None,
+    defer_indexing: bool = False,
 ) -> tuple[Log, list[Event]]:
     """`query.select` over the log at `log_path`, and the log as the renderers need it.
 
     A large log is answered from its index when the index matches the file, and indexed after a
-    full load when not. The log returned then holds only what the renderers look up: every actor,
-    the sources the chosen events cite, and those events.
+    full load when not: at once, or with `defer_indexing` by `build_deferred_indexes`. The log
+    returned from an index holds only what the renderers look up: every actor, the sources the
+    chosen events cite, and those events.
     """
     with contextlib.suppress(OSError):
         status = log_path.stat()
@@ -105,8 +110,44 @@ def select_from_file(
     data, status_read = read_log_file(log_path)
     log = parse_log(data, str(log_path))
     if status_read is not None and stat.S_ISREG(status_read.st_mode):
-        write_index(log_path, status_read, log, data, started_ns)
+        build = functools.partial(write_index, log_path, status_read, log, data, started_ns)
+        if defer_indexing:
+            _deferred.append(build)
+        else:
+            build()
     return log, select(log, filters, sort=sort, reverse=reverse, limit=limit)
+
+
+_deferred: list[Callable[[], None]] = []
+
+
+def build_deferred_indexes() -> None:
+    """Build the indexes `select_from_file` put off, in a detached child process.
+
+    Called once a command's output is complete, so that the first query of a large log costs no
+    more than loading it; the index is ready for the next one (like Git's detached auto-gc).
+    """
+    if not _deferred:
+        return
+    jobs = list(_deferred)
+    _deferred.clear()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        child = os.fork()
+    except OSError:
+        return
+    if child:
+        return
+    try:
+        os.setsid()  # out of the terminal's process group: Ctrl-C and hang-ups are not for it
+        nowhere = os.open(os.devnull, os.O_RDWR)
+        for descriptor in (0, 1, 2):  # let pipes from the command close now
+            os.dup2(nowhere, descriptor)
+        for job in jobs:
+            job()
+    finally:
+        os._exit(0)
 
 
 def index_file(log_path: Path) -> Path | None:
@@ -276,19 +317,45 @@ def write_index(
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        connection = sqlite3.connect(temporary)
-        try:
-            _fill(connection, status, log, data, started_ns)
-        finally:
-            connection.close()
-        with temporary.open("rb") as stream:
-            os.fsync(stream.fileno())
-        temporary.replace(target)
+        with _builder_lock(target) as alone:
+            if not alone:
+                return  # another process is indexing this log right now
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+            connection = sqlite3.connect(temporary)
+            try:
+                _fill(connection, status, log, data, started_ns)
+            finally:
+                connection.close()
+            with temporary.open("rb") as stream:
+                os.fsync(stream.fileno())
+            temporary.replace(target)
     except (OSError, sqlite3.Error):
         with contextlib.suppress(OSError):
             temporary.unlink()
+
+
+@contextlib.contextmanager
+def _builder_lock(target: Path) -> Iterator[bool]:
+    with target.with_name(f".{target.name}.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
+def is_being_built(log_path: Path) -> bool:
+    """Whether a process is building the index of the log at `log_path` at this moment."""
+    target = index_file(log_path)
+    if target is None:
+        return False
+    try:
+        with _builder_lock(target) as alone:
+            return not alone
+    except OSError:
+        return False
 
 
 def _fill(

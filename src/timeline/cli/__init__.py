@@ -1,14 +1,18 @@
 """The `timeline` command line: parse options, load the log, query, render.
 
 This package is the one error boundary: expected failures (`TimelineError`) become one message on
-stderr and exit 1; usage errors exit 2 (Typer); Ctrl-C exits 130. Set TIMELINE_DEBUG=1 to see the
+stderr and exit 1; usage errors exit 2 (Typer); Ctrl-C exits 130 and SIGTERM 143 (128 + 15), both
+after removing any file half written. Set TIMELINE_DEBUG=1 to see the
 traceback of anything unexpected. Commands live in `reading` (list, show, export) and `authoring`
 (validate, fmt, add, schema, diff); their shared options in `options`.
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import signal
 import sys
 from typing import Annotated, Any, NoReturn
 
@@ -90,9 +94,50 @@ def _root(
     ctx.obj = {"data": data}
 
 
+def _exit_on_signal(number: int, frame: object) -> None:
+    # Raised where the program is, like KeyboardInterrupt for Ctrl-C: it unwinds through every
+    # cleanup (a temporary file removed, a lock released) and exits with 128 + the signal.
+    raise SystemExit(128 + number)
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Standard output when the process started with it closed (`timeline list >&-`).
+
+    Nobody can read what is written, as with a pipe whose reader has gone: writing raises the
+    same BrokenPipeError, which ends the command quietly with exit 1. Commands that write only to
+    files (`export -o`, `fmt`) work as usual. Descriptor 1 is held open on /dev/null meanwhile,
+    so that no file the command opens is given it (and written to as if it were stdout).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        held = os.open(os.devnull, os.O_WRONLY)
+        if held != 1:
+            os.dup2(held, 1)
+            os.close(held)
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(errno.EPIPE, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return 1
+
+
 def main() -> None:
     """Console entry point."""
-    app(prog_name="timeline")
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    try:
+        app(prog_name="timeline")
+    except SystemExit as finished:
+        indexing = sys.modules.get("timeline.index")
+        if indexing is not None and finished.code in (0, None):
+            indexing.build_deferred_indexes()
+        raise
 
 
 from timeline.cli import analysis, authoring, reading  # noqa: E402  (registers the commands)

@@ -87,6 +87,7 @@ def list_events(
         sort=cast("SortKey", sort),
         reverse=reverse,
         limit=limit,
+        defer_indexing=True,
     )
     chosen = format_ or ("table" if is_terminal(sys.stdout) else "tsv")
     FORMATS[chosen].write(events, log, sys.stdout, Options(raw=raw))
@@ -216,6 +217,7 @@ def export(
         sort=cast("SortKey", sort),
         reverse=reverse,
         limit=limit,
+        defer_indexing=True,
     )
     writer = FORMATS[chosen].write
     options = Options(raw=raw, group_by=group_by)
