@@ -81,13 +81,13 @@ def _actor(raw: Any) -> model.Actor:
     if type(kind) is not str or kind not in _KINDS:
         raise _Unsure
     return model.Actor(
-        id=_match(raw["id"], _ACTOR_ID),
+        id=_match(raw["id"], _ACTOR_ID, _ACTOR_IDS_SEEN),
         name=_text(raw["name"], model.MAX_SHORT_TEXT),
         kind=kind,
         aliases=tuple(
             _text(alias, model.MAX_SHORT_TEXT) for alias in _list(raw.get("aliases", []))
         ),
-        member_of=tuple(_match(parent, _ACTOR_ID) for parent in _list(raw.get("member_of", []))),
+        member_of=_ids(raw.get("member_of", ()), _ACTOR_ID, _ACTOR_IDS_SEEN),
     )
 
 
@@ -97,7 +97,7 @@ def _source(raw: Any) -> model.Source:
     if type(url) is not str or len(url) > model.MAX_URL or not _URL.fullmatch(url):
         raise _Unsure
     return model.Source(
-        id=_match(raw["id"], _SLUG),
+        id=_match(raw["id"], _SLUG, _SLUGS_SEEN),
         publisher=_text(raw["publisher"], model.MAX_SHORT_TEXT),
         title=_text(raw["title"], model.MAX_SHORT_TEXT),
         url=url,
@@ -107,12 +107,10 @@ def _source(raw: Any) -> model.Source:
 
 
 def _event(raw: Any) -> model.Event:
-    _object(raw, _EVENT_KEYS, required=_EVENT_REQUIRED)
-    kind, status, approximate = (
-        raw["type"],
-        raw.get("status", "confirmed"),
-        raw.get("approximate", False),
-    )
+    if type(raw) is not dict or not raw.keys() <= _EVENT_KEYS or not raw.keys() >= _EVENT_REQUIRED:
+        raise _Unsure
+    get = raw.get
+    kind, status, approximate = raw["type"], get("status", "confirmed"), get("approximate", False)
     if type(kind) is not str or kind not in _EVENT_TYPES:
         raise _Unsure
     if type(status) is not str or status not in _STATUSES:
@@ -120,39 +118,72 @@ def _event(raw: Any) -> model.Event:
     if type(approximate) is not bool:
         raise _Unsure
     date = _date(raw["date"])
-    end = _optional_date(raw.get("end"))
+    end = _optional_date(get("end"))
     if model.end_before_date(date, end):
         raise _Unsure
-    actors = tuple(_actor_ref(item) for item in _list(raw["actors"]))
-    if not actors:
-        raise _Unsure
-    return model.Event(
-        id=_match(raw["id"], _SLUG),
-        title=_text(raw["title"], model.MAX_SHORT_TEXT),
-        date=date,
-        type=kind,
-        actors=actors,
-        summary=_text(raw["summary"], model.MAX_TEXT),
-        end=end,
-        approximate=approximate,
-        location=_location(raw.get("location")),
-        assessment=_optional_text(raw.get("assessment"), model.MAX_TEXT),
-        status=status,
-        tags=tuple(_match(tag, _SLUG) for tag in _list(raw.get("tags", []))),
-        sources=tuple(_match(source, _SLUG) for source in _list(raw.get("sources", []))),
-        related=tuple(_relation(item) for item in _list(raw.get("related", []))),
-        note=_optional_text(raw.get("note"), model.MAX_TEXT),
+    related = get("related", ())
+    # Positional, in `model.Event`'s field order: the fastest way to build the record.
+    return _new_event(
+        (
+            _match(raw["id"], _SLUG, _SLUGS_SEEN),
+            _text(raw["title"], model.MAX_SHORT_TEXT),
+            date,
+            kind,
+            _actor_refs(raw["actors"]),
+            _text(raw["summary"], model.MAX_TEXT),
+            end,
+            approximate,
+            _location(get("location")),
+            _optional_text(get("assessment"), model.MAX_TEXT),
+            status,
+            _ids(get("tags", ()), _SLUG, _SLUGS_SEEN),
+            _ids(get("sources", ()), _SLUG, _SLUGS_SEEN),
+            () if type(related) is tuple else tuple([_relation(item) for item in _list(related)]),
+            _optional_text(get("note"), model.MAX_TEXT),
+        )
     )
+
+
+_new_event = model.Event._make
+
+
+def _actor_refs(raw: Any) -> tuple[model.ActorRef, ...]:
+    if type(raw) is not list or not raw:
+        raise _Unsure
+    try:  # most references are bare ids seen before
+        return tuple([_PLAIN_REFS[item] for item in raw])
+    except (KeyError, TypeError):
+        return tuple([_actor_ref(item) for item in raw])
 
 
 def _actor_ref(raw: Any) -> model.ActorRef:
     if type(raw) is str:
-        return model.ActorRef(_match(raw, _ACTOR_ID))
+        reference = _PLAIN_REFS.get(raw)
+        if reference is None:
+            reference = model.ActorRef(_match(raw, _ACTOR_ID, _ACTOR_IDS_SEEN))
+            if len(_PLAIN_REFS) < _MEMO_LIMIT:
+                _PLAIN_REFS[raw] = reference
+        return reference
     _object(raw, frozenset({"id", "role"}), required=("id",))
     role = raw.get("role")
     return model.ActorRef(
-        _match(raw["id"], _ACTOR_ID), None if role is None else _match(role, _SLUG)
+        _match(raw["id"], _ACTOR_ID, _ACTOR_IDS_SEEN),
+        None if role is None else _match(role, _SLUG, _SLUGS_SEEN),
     )
+
+
+def _ids(raw: Any, pattern: re.Pattern[str], seen: set[str]) -> tuple[str, ...]:
+    """A list of ids, tags or source ids, each matching `pattern`."""
+    if type(raw) is tuple:  # the default: absent
+        return ()
+    if type(raw) is not list:
+        raise _Unsure
+    try:
+        if seen.issuperset(raw):  # ids repeat across a log: check each text once
+            return tuple(raw)
+    except TypeError:  # an unhashable item, such as an object
+        raise _Unsure from None
+    return tuple([_match(item, pattern, seen) for item in raw])
 
 
 def _relation(raw: Any) -> model.Relation:
@@ -160,7 +191,7 @@ def _relation(raw: Any) -> model.Relation:
     rel = raw["rel"]
     if type(rel) is not str or rel not in _RELATIONS:
         raise _Unsure
-    return model.Relation(_match(raw["id"], _SLUG), rel)
+    return model.Relation(_match(raw["id"], _SLUG, _SLUGS_SEEN), rel)
 
 
 def _location(raw: Any) -> model.Location | None:
@@ -200,19 +231,25 @@ def _optional_text(raw: Any, longest: int) -> str | None:
     return None if raw is None else _text(raw, longest)
 
 
-def _match(raw: Any, pattern: re.Pattern[str]) -> str:
+def _match(raw: Any, pattern: re.Pattern[str], seen: set[str]) -> str:
+    """`raw` if it is a string matching `pattern`; `seen` remembers the texts that did."""
     if type(raw) is not str:
         raise _Unsure
-    if (raw, pattern) in _MATCHED:  # ids, tags and source ids repeat across a log
+    if raw in seen:
         return raw
     if len(raw) > model.MAX_ID or not pattern.fullmatch(raw):
         raise _Unsure
-    if len(_MATCHED) < 100_000:
-        _MATCHED.add((raw, pattern))
+    if len(seen) < _MEMO_LIMIT:
+        seen.add(raw)
     return raw
 
 
-_MATCHED: set[tuple[str, re.Pattern[str]]] = set()
+# Texts known to match each pattern, and references to bare actor ids; bounded, so that a huge
+# log of unique ids does not grow them without end.
+_MEMO_LIMIT = 100_000
+_SLUGS_SEEN: set[str] = set()
+_ACTOR_IDS_SEEN: set[str] = set()
+_PLAIN_REFS: dict[str, model.ActorRef] = {}
 
 
 def _date(raw: Any) -> PartialDate:
