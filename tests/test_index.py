@@ -22,7 +22,8 @@ from tests.conftest import SMALL
 from timeline import index
 from timeline.dates import PartialDate
 from timeline.errors import LogError, LookupFailed
-from timeline.query import Filters, SortKey, select
+from timeline.query import Filters, SortKey, find_event, related_events, select
+from timeline.render.card_content import card_content, write_card_text
 from timeline.render.formats import FORMATS, Options
 from timeline.store import bundled_log_path, load_log
 
@@ -337,3 +338,58 @@ def test_cli_reports_a_bad_event_deep_in_a_large_log(large_log: Path, tmp_path: 
     assert result.returncode == 1 and result.stdout == ""
     assert "event-1234" in result.stderr and "type" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# show and completion, on the bundled log (which has relations), indexed whatever its size.
+
+
+@pytest.fixture
+def bundled_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "events.json"
+    path.write_bytes(bundled_log_path().read_bytes())
+    return path
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_show_from_the_index_finds_and_relates_as_the_whole_log_does(
+    bundled_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full = load_log(bundled_copy)
+    index.select_from_file(bundled_copy, Filters())
+    _never_parse(monkeypatch)
+    for event in full.events:
+        view, found, related = index.show_from_file(bundled_copy, event.id.upper())
+        assert found == event
+        assert related == related_events(full, event)
+        expected, actual = io.StringIO(), io.StringIO()
+        write_card_text(card_content(event, full, related), expected)
+        write_card_text(card_content(found, view, related), actual)
+        assert actual.getvalue() == expected.getvalue()
+
+
+@pytest.mark.usefixtures("indexed_everything")
+@pytest.mark.parametrize("typed", ["hanoi-2109", "kentucky", "camp david", "zzzz"])
+def test_an_unknown_id_gets_the_same_suggestions_from_the_index(
+    bundled_copy: Path, typed: str
+) -> None:
+    full = load_log(bundled_copy)
+    with pytest.raises(LookupFailed) as expected:
+        find_event(full, typed)
+    index.select_from_file(bundled_copy, Filters())
+    with pytest.raises(LookupFailed) as actual:
+        index.show_from_file(bundled_copy, typed)
+    assert str(actual.value) == str(expected.value)
+
+
+@pytest.mark.usefixtures("indexed_everything")
+@pytest.mark.parametrize("typed", ["", "h", "HAN", "kim-", "nothing-like-it"])
+def test_completion_from_the_index_lists_what_the_log_has(bundled_copy: Path, typed: str) -> None:
+    assert index.completions_from_index(bundled_copy, typed) is None  # not indexed yet
+    index.select_from_file(bundled_copy, Filters())
+    found = index.completions_from_index(bundled_copy, typed)
+    expected = sorted(
+        (event.id, event.title)
+        for event in load_log(bundled_copy).events
+        if event.id.startswith(typed.casefold())
+    )
+    assert found == expected

@@ -15,30 +15,47 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
-import hashlib
 import json
 import os
-import sqlite3
 import stat
 import sys
 import time
-import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.dates import PartialDate
-from timeline.model import Actor, ActorRef, Event, Location, Log, Relation, Source
+from timeline.errors import LookupFailed
+from timeline.model import (
+    INVERSE_RELATION,
+    Actor,
+    ActorRef,
+    Event,
+    Location,
+    Log,
+    Relation,
+    Source,
+)
 from timeline.query import (
     Filters,
     Matcher,
+    Related,
     SortKey,
     actor_names,
     compile_filters,
+    did_you_mean,
+    find_event,
+    related_events,
     searchable_text,
     select,
+    suggest_ids,
 )
 from timeline.store import file_identity, parse_log, read_log_file
+
+if TYPE_CHECKING:
+    import sqlite3
+
+# sqlite3 and hashlib are imported where used: a small log, never indexed, does not pay for them.
 
 # Bump when the tables or the encoding change; the package version covers changed rules.
 FORMAT = 1
@@ -64,13 +81,18 @@ CREATE TABLE events (
 );
 CREATE TABLE event_actors (actor TEXT NOT NULL, position INTEGER NOT NULL);
 CREATE TABLE event_tags (tag TEXT NOT NULL, position INTEGER NOT NULL);
+CREATE TABLE relations (
+    target TEXT NOT NULL, position INTEGER NOT NULL, ordinal INTEGER NOT NULL, rel TEXT NOT NULL
+);
 """
 _INDEXES = """
 CREATE UNIQUE INDEX events_by_id ON events (id);
 CREATE INDEX events_by_date ON events (earliest, latest);
 CREATE INDEX events_by_actor ON event_actors (actor, position);
 CREATE INDEX events_by_tag ON event_tags (tag, position);
+CREATE INDEX relations_by_target ON relations (target, position, ordinal);
 """
+_TITLE = "json_extract(record, '$[1]')"  # the title's place in an encoded event
 _ORDER = {
     "date": ("earliest", "latest", "position"),
     "title": ("title_key", "earliest", "latest", "position"),
@@ -94,28 +116,72 @@ def select_from_file(
     returned from an index holds only what the renderers look up: every actor, the sources the
     chosen events cite, and those events.
     """
-    with contextlib.suppress(OSError):
+    with _fresh_index(log_path) as index:
+        if index is not None:
+            with contextlib.suppress(*_damaged()):
+                events = index.select(filters, sort=sort, reverse=reverse, limit=limit)
+                return index.view(events), events
+    log = _load(log_path, defer_indexing)
+    return log, select(log, filters, sort=sort, reverse=reverse, limit=limit)
+
+
+def show_from_file(
+    log_path: Path, event_id: str, *, defer_indexing: bool = False
+) -> tuple[Log, Event, list[Related]]:
+    """`query.find_event` and `query.related_events` for the log at `log_path`, as above."""
+    with _fresh_index(log_path) as index:
+        if index is not None:
+            with contextlib.suppress(*_damaged()):
+                event = index.find(event_id)
+                related = index.related(event)
+                return index.view([event, *(r.event for r in related)]), event, related
+    log = _load(log_path, defer_indexing)
+    event = find_event(log, event_id)
+    return log, event, related_events(log, event)
+
+
+def completions_from_index(log_path: Path, prefix: str) -> list[tuple[str, str]] | None:
+    """Ids starting with `prefix` and their titles, if the log has a matching index; else None."""
+    with _fresh_index(log_path) as index:
+        if index is not None:
+            with contextlib.suppress(*_damaged()):
+                return index.ids_and_titles(prefix)
+    return None
+
+
+# What a damaged index can raise while it is read (never a lookup's own `LookupFailed`).
+def _damaged() -> tuple[type[Exception], ...]:
+    import sqlite3
+
+    return (sqlite3.Error, ValueError, TypeError, KeyError)
+
+
+@contextlib.contextmanager
+def _fresh_index(log_path: Path) -> Iterator[Index | None]:
+    try:
         status = log_path.stat()
-        if stat.S_ISREG(status.st_mode):
-            index = open_index(log_path, status)
-            if index is not None:
-                try:
-                    events = index.select(filters, sort=sort, reverse=reverse, limit=limit)
-                    return index.view(events), events
-                except (sqlite3.Error, ValueError, TypeError):
-                    pass  # a damaged index: load the log itself
-                finally:
-                    index.close()
+    except OSError:
+        yield None
+        return
+    index = open_index(log_path, status) if stat.S_ISREG(status.st_mode) else None
+    try:
+        yield index
+    finally:
+        if index is not None:
+            index.close()
+
+
+def _load(log_path: Path, defer_indexing: bool) -> Log:
     started_ns = time.time_ns()
-    data, status_read = read_log_file(log_path)
+    data, status = read_log_file(log_path)
     log = parse_log(data, str(log_path))
-    if status_read is not None and stat.S_ISREG(status_read.st_mode):
-        build = functools.partial(write_index, log_path, status_read, log, data, started_ns)
+    if status is not None and stat.S_ISREG(status.st_mode):
+        build = functools.partial(write_index, log_path, status, log, data, started_ns)
         if defer_indexing:
             _deferred.append(build)
         else:
             build()
-    return log, select(log, filters, sort=sort, reverse=reverse, limit=limit)
+    return log
 
 
 _deferred: list[Callable[[], None]] = []
@@ -163,6 +229,8 @@ def index_file(log_path: Path) -> Path | None:
             folder = (Path(base) if base else Path.home() / ".cache") / "timeline"
         except RuntimeError:  # no home folder to be found
             return None
+    import hashlib
+
     name = hashlib.sha256(os.fsencode(os.path.realpath(log_path))).hexdigest()[:32]
     return folder / f"index-{name}.sqlite"
 
@@ -209,6 +277,67 @@ class Index:
             sql += " LIMIT ?"
             parameters.append(limit)
         return [decode_event(record) for (record,) in self._connection.execute(sql, parameters)]
+
+    def find(self, event_id: str) -> Event:
+        """What `query.find_event` gives: the event with this id (any case), else `LookupFailed`."""
+        for wanted in dict.fromkeys([event_id, event_id.strip().casefold()]):
+            row = self._connection.execute(
+                "SELECT record FROM events WHERE id = ?", (wanted,)
+            ).fetchone()
+            if row is not None:
+                return decode_event(row[0])
+        raise LookupFailed(f"no event with id {event_id!r}{did_you_mean(self._suggest(event_id))}")
+
+    def _suggest(self, text: str) -> list[str]:
+        """Close ids and titles, looked for among events that share a start or a word with `text`."""
+        folded = text.strip().casefold()
+        rows = self._connection.execute(
+            f"SELECT id, {_TITLE} FROM events WHERE substr(id, 1, 3) = substr(?, 1, 3)"
+            " OR instr(title_key, ?) > 0 LIMIT 2000",
+            (folded, folded),
+        ).fetchall()
+        return suggest_ids(rows, text)
+
+    def related(self, event: Event) -> list[Related]:
+        """What `query.related_events` gives: relations declared, then those pointing here."""
+        declared = {
+            found.id: found
+            for found in map(
+                decode_event,
+                (
+                    record
+                    for (record,) in self._connection.execute(
+                        "SELECT record FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                        (json.dumps([rel.id for rel in event.related]),),
+                    )
+                ),
+            )
+        }
+        found = [
+            Related(rel.rel, declared[rel.id], outgoing=True)
+            for rel in event.related
+            if rel.id in declared
+        ]
+        incoming = self._connection.execute(
+            "SELECT relations.rel, events.record FROM relations"
+            " JOIN events ON events.position = relations.position"
+            " WHERE relations.target = ? ORDER BY relations.position, relations.ordinal",
+            (event.id,),
+        )
+        found.extend(
+            Related(INVERSE_RELATION[rel], decode_event(record), outgoing=False)
+            for rel, record in incoming
+        )
+        return found
+
+    def ids_and_titles(self, prefix: str, limit: int = 500) -> list[tuple[str, str]]:
+        """Events whose id starts with `prefix` in any case, for shell completion."""
+        folded = prefix.casefold()
+        rows = self._connection.execute(
+            f"SELECT id, {_TITLE} FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+            (folded, folded + "\U0010ffff", limit),  # the range of ids that start with it
+        )
+        return [(event_id, title) for event_id, title in rows]
 
     def view(self, events: list[Event]) -> Log:
         """A log of these events with every actor and the sources they cite, for the renderers."""
@@ -259,9 +388,12 @@ def _conditions(matcher: Matcher) -> tuple[str, list[Any]]:
 
 def open_index(log_path: Path, status: os.stat_result) -> Index | None:
     """The index of the log at `log_path` if it matches the file as it is now, else None."""
-    target = index_file(log_path)
-    if target is None or not worth_indexing(status):
+    target = index_file(log_path) if worth_indexing(status) else None
+    if target is None:
         return None
+    import sqlite3
+    import urllib.parse
+
     try:
         uri = "file:" + urllib.parse.quote(str(target.absolute())) + "?mode=rw"
         connection = sqlite3.connect(uri, uri=True)
@@ -299,7 +431,7 @@ def _matches(
         return False
     checked_ns = time.time_ns()
     if checked_ns - status.st_ctime_ns >= RACY_NS:
-        with contextlib.suppress(sqlite3.Error), connection:
+        with contextlib.suppress(OSError, *_damaged()), connection:
             connection.execute("UPDATE meta SET indexed_ns = ?", (checked_ns,))
     return True
 
@@ -311,9 +443,11 @@ def write_index(
 
     Written whole to a temporary file and renamed into place; any failure leaves no index.
     """
-    target = index_file(log_path)
-    if target is None or not worth_indexing(status):
+    target = index_file(log_path) if worth_indexing(status) else None
+    if target is None:
         return
+    import sqlite3
+
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -413,6 +547,14 @@ def _fill(
         connection.executemany(
             "INSERT INTO event_tags VALUES (?, ?)", _pairs(event.tags for event in log.events)
         )
+        connection.executemany(
+            "INSERT INTO relations VALUES (?, ?, ?, ?)",
+            (
+                (relation.id, position, ordinal, relation.rel)
+                for position, event in enumerate(log.events)
+                for ordinal, relation in enumerate(event.related)
+            ),
+        )
     connection.executescript(_INDEXES)
 
 
@@ -423,6 +565,8 @@ def _pairs(values_per_event: Iterable[Iterable[str]]) -> Iterator[tuple[str, int
 
 
 def _digest(data: bytes) -> str:
+    import hashlib
+
     return hashlib.blake2b(data, digest_size=32).hexdigest()
 
 

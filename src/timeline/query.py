@@ -87,7 +87,7 @@ def resolve_actor(log: Log, text: str) -> frozenset[str]:
             return frozenset(_with_members(log, actor.id))
     known = {name: actor.id for actor in log.actors for name in _names_of(actor)}
     close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)
-    hint = _did_you_mean(sorted({known[name] for name in close}))
+    hint = did_you_mean(sorted({known[name] for name in close}))
     raise LookupFailed(f"no actor called {text!r}{hint}")
 
 
@@ -101,21 +101,26 @@ def find_event(log: Log, event_id: str) -> Event:
         if event.id == folded:
             return event
     raise LookupFailed(
-        f"no event with id {event_id!r}{_did_you_mean(suggest_events(log, event_id))}"
+        f"no event with id {event_id!r}{did_you_mean(suggest_events(log, event_id))}"
     )
 
 
 def suggest_events(log: Log, text: str, limit: int = 3) -> list[str]:
     """Ids of events whose id or title is close to `text`, best first."""
+    return suggest_ids([(event.id, event.title) for event in log.events], text, limit)
+
+
+def suggest_ids(candidates: Sequence[tuple[str, str]], text: str, limit: int = 3) -> list[str]:
+    """The ids among (id, title) `candidates` whose id or title is close to `text`, best first."""
     folded = text.strip().casefold()
     by_id = difflib.get_close_matches(
-        folded, [event.id for event in log.events], n=limit, cutoff=0.6
+        folded, [event_id for event_id, _ in candidates], n=limit, cutoff=0.6
     )
-    titles = {event.title.casefold(): event.id for event in log.events}
+    titles = {title.casefold(): event_id for event_id, title in candidates}
     by_title = [
         titles[t] for t in difflib.get_close_matches(folded, list(titles), n=limit, cutoff=0.5)
     ]
-    by_words = [event.id for event in log.events if folded and folded in event.title.casefold()]
+    by_words = [event_id for event_id, title in candidates if folded and folded in title.casefold()]
     return list(dict.fromkeys([*by_id, *by_title, *by_words]))[:limit]
 
 
@@ -137,7 +142,7 @@ def compile_filters(log: Log, filters: Filters, known_tags: set[str]) -> Matcher
     tags = frozenset(tag.casefold() for tag in filters.tags)
     for tag in sorted(tags - known_tags):
         close = difflib.get_close_matches(tag, sorted(known_tags), n=3, cutoff=0.6)
-        raise LookupFailed(f"no event is tagged {tag!r}{_did_you_mean(close)}")
+        raise LookupFailed(f"no event is tagged {tag!r}{did_you_mean(close)}")
     return Matcher(
         actor_sets=[resolve_actor(log, actor) for actor in filters.actors],
         types=frozenset(filters.types),
@@ -201,7 +206,8 @@ def _with_members(log: Log, actor_id: str) -> set[str]:
     return members
 
 
-def _did_you_mean(candidates: Sequence[str]) -> str:
+def did_you_mean(candidates: Sequence[str]) -> str:
+    """'; did you mean 'a' or 'b'?' for a message, or nothing when there is no candidate."""
     if not candidates:
         return ""
     return "; did you mean " + " or ".join(repr(c) for c in candidates) + "?"

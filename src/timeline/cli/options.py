@@ -33,10 +33,16 @@ def complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
 
 
 def complete_event_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    log = log_for_completion(ctx)
-    if log is None:
-        return []
-    completions = ((completing(event.id, incomplete), event.title) for event in log.events)
+    from timeline.index import completions_from_index
+
+    indexed = completions_from_index(_data_for_completion(ctx), incomplete)
+    if indexed is not None:
+        completions = ((completing(event_id, incomplete), title) for event_id, title in indexed)
+    else:
+        log = log_for_completion(ctx)
+        if log is None:
+            return []
+        completions = ((completing(event.id, incomplete), event.title) for event in log.events)
     return [(value, title) for value, title in completions if value]
 
 
@@ -57,17 +63,23 @@ def complete_type(incomplete: str) -> list[str]:
 
 
 def log_for_completion(ctx: typer.Context) -> Log | None:
-    from timeline.store import load_log, resolve_log_path
+    from timeline.store import load_log
+
+    try:
+        return load_log(_data_for_completion(ctx))
+    except TimelineError:
+        return None
+
+
+def _data_for_completion(ctx: typer.Context) -> Path:
+    from timeline.store import resolve_log_path
 
     data = None
     context: Any = ctx
     while context is not None and data is None:
         data = context.params.get("data")
         context = context.parent
-    try:
-        return load_log(resolve_log_path(data))
-    except TimelineError:
-        return None
+    return resolve_log_path(data)
 
 
 def partial_date(value: str) -> PartialDate:

@@ -25,7 +25,6 @@ from timeline.cli.options import (
     complete_event_id,
     filters,
     format_option,
-    load_log_for,
     log_path,
 )
 from timeline.errors import TimelineError
@@ -111,11 +110,9 @@ def show(
 
       timeline show hanoi-2019
     """
-    from timeline.query import find_event, related_events
+    from timeline.index import show_from_file
 
-    log = load_log_for(ctx, data)
-    event = find_event(log, event_id)
-    related = related_events(log, event)
+    log, event, related = show_from_file(log_path(ctx, data), event_id, defer_indexing=True)
     if format_ == "json":
         from timeline.document import dumps
         from timeline.render.json_out import show_document
