@@ -57,10 +57,10 @@ def _index_rows(log_path: Path) -> int:
 
 
 def _never_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(data: bytes, label: str) -> None:
+    def refuse(text: str, label: str) -> None:
         raise AssertionError(f"{label} was parsed although its index matches")
 
-    monkeypatch.setattr(index, "parse_log", refuse)
+    monkeypatch.setattr(index, "parse_log_text", refuse)
 
 
 def test_records_survive_encoding_exactly() -> None:

@@ -50,7 +50,7 @@ from timeline.query import (
     select,
     suggest_ids,
 )
-from timeline.store import file_identity, parse_log, read_log_file
+from timeline.store import decode_text, file_identity, parse_log_text, read_log_file
 
 if TYPE_CHECKING:
     import sqlite3
@@ -174,9 +174,14 @@ def _fresh_index(log_path: Path) -> Iterator[Index | None]:
 def _load(log_path: Path, defer_indexing: bool) -> Log:
     started_ns = time.time_ns()
     data, status = read_log_file(log_path)
-    log = parse_log(data, str(log_path))
-    if status is not None and stat.S_ISREG(status.st_mode):
-        build = functools.partial(write_index, log_path, status, log, data, started_ns)
+    if status is not None and not (stat.S_ISREG(status.st_mode) and worth_indexing(status)):
+        status = None  # a small log, or not a regular file: nothing to index
+    digest = _digest(data) if status is not None and _racy(status, started_ns) else None
+    text = decode_text(data, str(log_path))
+    del data  # a large log's bytes, text and parsed document are never all held at once
+    log = parse_log_text(text, str(log_path))
+    if status is not None:
+        build = functools.partial(write_index, log_path, status, log, digest, started_ns)
         if defer_indexing:
             _deferred.append(build)
         else:
@@ -420,7 +425,7 @@ def _matches(
         return False
     if identity != file_identity(status):
         return False
-    if meta["indexed_ns"] - status.st_ctime_ns >= RACY_NS:
+    if not _racy(status, meta["indexed_ns"]):
         return True
     # Written just before it was indexed: only the bytes can tell.
     try:
@@ -430,22 +435,24 @@ def _matches(
     if digest != meta["digest"]:
         return False
     checked_ns = time.time_ns()
-    if checked_ns - status.st_ctime_ns >= RACY_NS:
+    if not _racy(status, checked_ns):
         with contextlib.suppress(OSError, *_damaged()), connection:
             connection.execute("UPDATE meta SET indexed_ns = ?", (checked_ns,))
     return True
 
 
 def write_index(
-    log_path: Path, status: os.stat_result, log: Log, data: bytes, started_ns: int
+    log_path: Path, status: os.stat_result, log: Log, digest: str | None, started_ns: int
 ) -> None:
-    """File `log` (validated, read as `data` with `status`, from `started_ns`) as the log's index.
+    """File `log` (validated, read with `status` from `started_ns`) as the log's index.
+
+    `digest` is that of the bytes read, needed when the file was written just before (`_racy`).
 
     Written whole to a temporary file and renamed into place; any failure leaves no index.
     """
     target = index_file(log_path) if worth_indexing(status) else None
-    if target is None:
-        return
+    if target is None or (digest is None and _racy(status, started_ns)):
+        return  # (a log written just before it was read can be indexed only with its digest)
     import sqlite3
 
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -458,7 +465,7 @@ def write_index(
                 temporary.unlink()
             connection = sqlite3.connect(temporary)
             try:
-                _fill(connection, status, log, data, started_ns)
+                _fill(connection, status, log, digest, started_ns)
             finally:
                 connection.close()
             with temporary.open("rb") as stream:
@@ -493,13 +500,16 @@ def is_being_built(log_path: Path) -> bool:
 
 
 def _fill(
-    connection: sqlite3.Connection, status: os.stat_result, log: Log, data: bytes, started_ns: int
+    connection: sqlite3.Connection,
+    status: os.stat_result,
+    log: Log,
+    digest: str | None,
+    started_ns: int,
 ) -> None:
     connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA synchronous = OFF")
     connection.executescript(_TABLES)
     names = actor_names(log)
-    racy = started_ns - status.st_ctime_ns < RACY_NS
     tags = sorted({tag for event in log.events for tag in event.tags})
     with connection:
         connection.execute(
@@ -509,7 +519,7 @@ def _fill(
                 _program(),
                 *file_identity(status),
                 started_ns,
-                _digest(data) if racy else None,
+                digest,
                 log.title,
                 log.description,
                 log.schema_url,
@@ -556,6 +566,12 @@ def _fill(
             ),
         )
     connection.executescript(_INDEXES)
+
+
+def _racy(status: os.stat_result, read_ns: int) -> bool:
+    """Whether the file was written so shortly before `read_ns` that a second write could share
+    its timestamps."""
+    return read_ns - status.st_ctime_ns < RACY_NS
 
 
 def _pairs(values_per_event: Iterable[Iterable[str]]) -> Iterator[tuple[str, int]]:

@@ -60,7 +60,14 @@ def resolve_log_path(explicit: str | Path | None) -> Path:
 def load_log(path: Path) -> Log:
     """Read, parse and validate the log at `path`; raise `LogError` naming every problem."""
     data, _ = read_log_file(path)
-    return parse_log(data, str(path))
+    return parse_log_text(decode_text(data, str(path)), str(path))
+
+
+def parse_log_text(text: str, label: str) -> Log:
+    """`parse_log` for text already decoded: a caller that drops the bytes first holds less."""
+    document = parse_json_text(text, label)
+    del text  # the document is all that is needed now; a large log's text is freed
+    return build_log(document, label)
 
 
 def read_log_file(path: Path) -> tuple[bytes, os.stat_result | None]:
@@ -125,16 +132,25 @@ def _validate_with_schema(document: dict[str, Any], label: str) -> Log:
 
 def parse_json(data: bytes, label: str) -> Any:
     """Strict JSON: UTF-8 (a BOM allowed), no duplicate keys, no NaN or Infinity, no lone surrogates."""
+    return parse_json_text(decode_text(data, label), label)
+
+
+def decode_text(data: bytes, label: str) -> str:
+    """The UTF-8 text of a log's bytes, without a byte-order mark."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _line_column(data, error.start)
         byte = data[error.start]
         raise LogError(
             label, [Finding(f"not UTF-8 text (byte 0x{byte:02x})", line=line, column=column)]
         ) from None
+
+
+def parse_json_text(text: str, label: str) -> Any:
+    """`parse_json` for text already decoded."""
     try:
         document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
     except json.JSONDecodeError as error:
@@ -281,22 +297,40 @@ def atomic_output(path: Path, *, overwrite: bool, encoding: str = "utf-8") -> It
     """Write `path` all at once or not at all: a temporary file in the same folder, fsync, rename.
 
     Without `overwrite`, an existing file is refused (checked again at the final link, so a file
-    that appears meanwhile is not clobbered either).
+    that appears meanwhile is not clobbered either). A device or FIFO (`-o /dev/null`) holds no
+    file to replace: it is written in place, never renamed over.
     """
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory")
-    if not overwrite and path.exists():
-        raise OutputError(f"{path}: already exists (use --force to replace it)")
+    import signal
+    import stat
     import tempfile
 
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory")
+    try:
+        special = not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        special = False
+    if special:
+        with _written_in_place(path, encoding) as stream:
+            yield stream
+        return
+    if not overwrite and path.exists():
+        raise OutputError(f"{path}: already exists (use --force to replace it)")
     folder = path.parent
+    # Ctrl-C or SIGTERM is held off until the temporary file's name is known, so that it is
+    # always removed: a signal that came meanwhile is raised inside the `try` that removes it.
+    stopping = {signal.SIGINT, signal.SIGTERM}
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except FileNotFoundError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         raise OutputError(f"{path}: no such folder {str(folder)!r}") from None
     except OSError as error:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
             yield stream
             stream.flush()
@@ -309,6 +343,19 @@ def atomic_output(path: Path, *, overwrite: bool, encoding: str = "utf-8") -> It
     except BaseException:
         _remove_quietly(temporary)
         raise
+
+
+@contextlib.contextmanager
+def _written_in_place(path: Path, encoding: str) -> Iterator[IO[str]]:
+    try:
+        stream = path.open("w", encoding=encoding, newline="")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+    try:
+        with stream:
+            yield stream
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 def _commit(temporary: Path, path: Path, *, overwrite: bool) -> None:
