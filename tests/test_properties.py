@@ -186,6 +186,58 @@ def test_whatever_the_fast_loader_accepts_the_schema_accepts_identically(
         assert fast == slow
 
 
+# Edits to the text of a log that the strict reader refuses, or that only look unusual.
+TEXT_EDITS = [
+    ("", ""),
+    ("[", "[ "),
+    (",", " ,\n\t"),
+    ("}", "\r\n}"),
+    ("]", ",]"),
+    ("}", ",}"),
+    ('"events"', '"events": [], "events"'),
+    ('"title"', '"title": "x", "title"'),
+    ('"id"', '"id": "dup", "id"'),
+    ('"summary"', '"summary": NaN, "summary"'),
+    ("[", "[1e999, "),
+    ('"date"', '"note": "\\ud800", "date"'),
+    ('"date"', '"note": "\\ud83d\\ude00", "date"'),
+    ('"summary": "', '"summary": "tab\there '),
+    ("{", "{ /* comment */ "),
+    ("{", "\ufeff{"),
+    ("]", "] garbage"),
+]
+
+
+@given(logs(), st.sampled_from(TEXT_EDITS), st.integers(0, 40), st.booleans())
+def test_reading_the_events_one_at_a_time_accepts_what_the_strict_reader_does(
+    raw: dict[str, Any], edit: tuple[str, str], occurrence: int, at_end: bool
+) -> None:
+    from timeline.errors import LogError
+    from timeline.model import integrity_problems
+    from timeline.store import build_log, parse_json_text
+
+    text = json.dumps(raw, indent=None if at_end else 1)
+    old, new = edit
+    places = [i for i in range(len(text)) if text.startswith(old, i)] if old else [0]
+    if places:
+        where = places[-1] if at_end else places[occurrence % len(places)]
+        text = text[:where] + new + text[where + len(old) :]
+    streamed = fastload.build_from_text(text)
+    try:
+        whole = build_log(parse_json_text(text, "t"), "t")
+    except LogError:  # refused whole: the reader must not accept it (integrity is checked after)
+        assert streamed is None or integrity_problems(streamed)
+        return
+    assert streamed in (None, whole)
+
+
+def test_ordinary_logs_are_read_one_event_at_a_time() -> None:
+    from timeline.store import bundled_log_path, load_log
+
+    path = bundled_log_path()
+    assert fastload.build_from_text(path.read_text(encoding="utf-8")) == load_log(path)
+
+
 @given(logs())
 def test_sorting_is_a_chronological_permutation(raw: dict[str, Any]) -> None:
     log = load(raw)

@@ -8,6 +8,7 @@ problem. The tests prove that whatever this module accepts, `schema` accepts as 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -60,7 +61,17 @@ def build(document: Any) -> model.Log | None:
         return None
 
 
-def _log(document: Any) -> model.Log:
+def build_from_text(text: str) -> model.Log | None:
+    """`build(json.loads(text))`, reading the events one at a time so that a large log is never
+    held whole as parsed JSON. None for anything unusual, including any JSON the strict reader
+    would refuse: the caller then parses the text whole, which words the problem."""
+    try:
+        return _log_from_text(text)
+    except (_Unsure, ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        return None
+
+
+def _log(document: Any, events: tuple[model.Event, ...] | None = None) -> model.Log:
     _object(document, _LOG_KEYS)
     schema_url = document.get("$schema")
     if schema_url is not None and type(schema_url) is not str:
@@ -70,9 +81,89 @@ def _log(document: Any) -> model.Log:
         description=_optional_text(document.get("description"), model.MAX_TEXT),
         actors=tuple(_actor(item) for item in _list(document.get("actors", []))),
         sources=tuple(_source(item) for item in _list(document.get("sources", []))),
-        events=tuple(_event(item) for item in _list(document.get("events", []))),
+        events=tuple(_event(item) for item in _list(document.get("events", [])))
+        if events is None
+        else events,
         schema_url=schema_url,
     )
+
+
+def _log_from_text(text: str) -> model.Log:
+    """The top-level object read by hand, its `events` array element by element."""
+    if LONE_SURROGATE_ESCAPE.search(text):
+        raise _Unsure
+    decode = _STRICT.raw_decode
+    top: dict[str, Any] = {}
+    events: tuple[model.Event, ...] | None = None
+    at = _skip(text, 0)
+    if text[at : at + 1] != "{":
+        raise _Unsure
+    at = _skip(text, at + 1)
+    if text[at : at + 1] != "}":
+        while True:
+            if text[at : at + 1] != '"':
+                raise _Unsure
+            key, at = decode(text, at)
+            at = _skip(text, at)
+            if text[at : at + 1] != ":" or key in top:
+                raise _Unsure
+            at = _skip(text, at + 1)
+            if key == "events":
+                events, at = _events_from_text(text, at)
+                top[key] = []
+            else:
+                top[key], at = decode(text, at)
+            at = _skip(text, at)
+            if text[at : at + 1] == "}":
+                break
+            if text[at : at + 1] != ",":
+                raise _Unsure
+            at = _skip(text, at + 1)
+    if _skip(text, at + 1) != len(text):
+        raise _Unsure
+    return _log(top, events or ())
+
+
+def _events_from_text(text: str, at: int) -> tuple[tuple[model.Event, ...], int]:
+    if text[at : at + 1] != "[":
+        raise _Unsure
+    decode = _STRICT.raw_decode
+    events: list[model.Event] = []
+    at = _skip(text, at + 1)
+    if text[at : at + 1] == "]":
+        return (), at + 1
+    while True:
+        raw, at = decode(text, at)
+        events.append(_event(raw))
+        at = _skip(text, at)
+        if text[at : at + 1] == "]":
+            return tuple(events), at + 1
+        if text[at : at + 1] != ",":
+            raise _Unsure
+        at = _skip(text, at + 1)
+
+
+def _skip(text: str, at: int) -> int:
+    found = _WHITESPACE.match(text, at)
+    assert found is not None  # the pattern matches the empty string
+    return found.end()
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Unsure
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise _Unsure
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# An escaped UTF-16 surrogate, which may be unpaired: the strict reader decides.
+LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_STRICT = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
 
 
 def _actor(raw: Any) -> model.Actor:

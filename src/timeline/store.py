@@ -10,7 +10,6 @@ import contextlib
 import difflib
 import json
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -29,7 +28,6 @@ from timeline.model import (
 
 ENV_VAR = "TIMELINE_DATA"
 MAX_PROBLEMS = 200
-_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "type": EVENT_TYPES,
     "status": STATUSES,
@@ -65,7 +63,10 @@ def load_log(path: Path) -> Log:
 
 def parse_log_text(text: str, label: str) -> Log:
     """`parse_log` for text already decoded: a caller that drops the bytes first holds less."""
-    document = parse_json_text(text, label)
+    log = fastload.build_from_text(text)
+    if log is not None and not integrity_problems(log):
+        return log
+    document = parse_json_text(text, label)  # to word what is wrong, or let the schema decide
     del text  # the document is all that is needed now; a large log's text is freed
     return build_log(document, label)
 
@@ -101,7 +102,7 @@ def file_identity(status: os.stat_result) -> tuple[int, int, int, int, int]:
 
 def parse_log(data: bytes, label: str) -> Log:
     """Parse and validate the bytes of a log; `label` names it in messages."""
-    return build_log(parse_json(data, label), label)
+    return parse_log_text(decode_text(data, label), label)
 
 
 def build_log(document: Any, label: str) -> Log:
@@ -163,7 +164,7 @@ def parse_json_text(text: str, label: str) -> Any:
         raise LogError(label, [Finding("invalid JSON: nested too deeply")]) from None
     except ValueError as error:  # e.g. an integer literal longer than Python will convert
         raise LogError(label, [Finding(f"invalid JSON: {error}")]) from None
-    if _LONE_SURROGATE_ESCAPE.search(text):
+    if fastload.LONE_SURROGATE_ESCAPE.search(text):
         found = _lone_surrogate_path(document, ())
         if found is not None:
             raise LogError(
@@ -201,7 +202,9 @@ def _lone_surrogate_path(value: Any, path: tuple[str | int, ...]) -> tuple[str |
         return path if any("\ud800" <= char <= "\udfff" for char in value) else None
     if isinstance(value, dict):
         for key, item in value.items():
-            found = _lone_surrogate_path(key, path) or _lone_surrogate_path(item, (*path, key))
+            found = _lone_surrogate_path(key, path)  # a key's path is its object's: maybe ()
+            if found is None:
+                found = _lone_surrogate_path(item, (*path, key))
             if found is not None:
                 return found
     if isinstance(value, list):
