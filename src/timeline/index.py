@@ -192,8 +192,8 @@ def _load(log_path: Path, defer_indexing: bool) -> Log:
 _deferred: list[Callable[[], None]] = []
 
 
-def build_deferred_indexes() -> None:
-    """Build the indexes `select_from_file` put off, in a detached child process.
+def build_deferred_indexes(*, detach: bool = True) -> None:
+    """Build the indexes `select_from_file` put off, in a detached child process (or here).
 
     Called once a command's output is complete, so that the first query of a large log costs no
     more than loading it; the index is ready for the next one (like Git's detached auto-gc).
@@ -202,6 +202,10 @@ def build_deferred_indexes() -> None:
         return
     jobs = list(_deferred)
     _deferred.clear()
+    if not detach:
+        for job in jobs:
+            job()
+        return
     sys.stdout.flush()
     sys.stderr.flush()
     try:

@@ -118,10 +118,16 @@ def stats(
         import csv
 
         from timeline.render.csv_out import defuse
+        from timeline.render.sanitize import for_terminal
+        from timeline.render.terminal import is_terminal
 
+        # As in `list --format csv`: cells exact for a file or pipe, controls shown on a terminal.
+        shown = for_terminal if is_terminal(sys.stdout) else str
         writer = csv.writer(sys.stdout, lineterminator="\r\n")
         writer.writerow([by, "label", "events"])
-        writer.writerows([defuse(row.key), defuse(row.label), row.number] for row in rows)
+        writer.writerows(
+            [shown(defuse(row.key)), shown(defuse(row.label)), row.number] for row in rows
+        )
     else:
         write_counts(rows, sys.stdout)
 

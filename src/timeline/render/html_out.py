@@ -28,6 +28,7 @@ from timeline.dates import PartialDate
 from timeline.model import EVENT_TYPES, Event, Log
 from timeline.query import related_events, sort_events
 from timeline.render.dates import interval
+from timeline.render.sanitize import for_terminal
 from timeline.render.timelinejs import is_web_url
 
 # One colour per event type, chosen to stay apart from their neighbours on a light background.
@@ -54,8 +55,12 @@ _OTHER_COLOUR = "#6b6f76"
 
 # Characters that must not appear raw in a <script> block: `<` (and with it `</script>` and
 # `<!--`), `>` and `&` for good measure, the JavaScript line separators, and lone surrogates,
-# which UTF-8 cannot encode. JSON reads each \uXXXX back as the same character.
-_UNSAFE_IN_SCRIPT = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+# which UTF-8 cannot encode. Nor, since the page may be printed to a terminal (`export -f html`
+# without -o), DEL, C1 controls, bidi overrides and invisible format characters: JSON escapes
+# the C0 controls itself. JSON reads each \uXXXX back as the same character.
+_UNSAFE_IN_SCRIPT = re.compile(
+    "[<>&\x7f-\x9f\u061c\u200b\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 _PLACEHOLDER = re.compile(r"@@([A-Z]+)@@")
 
 
@@ -68,7 +73,8 @@ def html_page(events: Sequence[Event], log: Log) -> str:
     """The whole page as one string."""
     parts = {
         "CSP": content_security_policy().replace("&", "&amp;").replace('"', "&quot;"),
-        "TITLE": html.escape(log.title, quote=False),
+        # Plain text in the page, and possibly on a terminal: controls shown, not obeyed.
+        "TITLE": html.escape(for_terminal(log.title), quote=False),
         "STYLE": STYLE,
         "DATA": script_json(page_data(events, log)),
         "SCRIPT": SCRIPT,

@@ -1,13 +1,14 @@
 """An iCalendar file (RFC 5545): one all-day event per log event, for calendar apps.
 
 All-day events span exactly the days the log knows: a day, the days of a multi-day event, or the
-whole month or year of a partial date (DTEND is the day after, as the standard requires).
+whole month or year of a partial date (DTEND is the day after, as the standard requires; an
+event that runs to 9999-12-31, the last day a date can name, gives its DURATION instead).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import IO
 
 from timeline.model import Event, Log
@@ -61,6 +62,13 @@ def write_ics(
     stream.write("".join(fold(line) + "\r\n" for line in lines))
 
 
+def _end(event: Event) -> str:
+    """DTEND, the day after the last (exclusive); DURATION in days when there is no day after."""
+    if event.latest == date.max:
+        return f"DURATION:P{(event.latest - event.earliest).days + 1}D"
+    return f"DTEND;VALUE=DATE:{(event.latest + timedelta(days=1)).strftime('%Y%m%d')}"
+
+
 def _event(event: Event, log: Log, stamp: str) -> list[str]:
     sources = [log.sources_by_id[s] for s in event.sources if s in log.sources_by_id]
     description = [f"When: {spelled(event)}", "", event.summary]
@@ -78,7 +86,7 @@ def _event(event: Event, log: Log, stamp: str) -> list[str]:
         f"UID:{event.id}@timeline",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{event.earliest.strftime('%Y%m%d')}",
-        f"DTEND;VALUE=DATE:{(event.latest + timedelta(days=1)).strftime('%Y%m%d')}",
+        _end(event),
         f"SUMMARY:{ics_text(event.title)}",
         f"DESCRIPTION:{ics_text(chr(10).join(description))}",
         f"CATEGORIES:{ics_text(event.type)}",

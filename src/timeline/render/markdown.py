@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from timeline.model import Event, Log
 from timeline.render.dates import spelled
-from timeline.render.sanitize import for_terminal
+from timeline.render.sanitize import for_terminal, one_line
 
 # Characters that make inline markup anywhere (emphasis, code, links, images, tables,
 # strikethrough) are backslash-escaped; `<`, `>` and `&` become entities, so no raw HTML, autolink
@@ -36,13 +36,19 @@ def md_text(text: str) -> str:
     return "  \n".join(lines or [""])
 
 
+def md_line(text: str) -> str:
+    """Log text for a heading, a link label or a list of names: a line break in it would end the
+    heading (or break the link), so it is shown as `\\n`, as in the terminal's table and card."""
+    return md_text(one_line(text))
+
+
 def md_url(url: str) -> str:
     """A URL safe inside `<...>` link destinations: anything that could end or break it is encoded."""
     return quote(url, safe=":/?#[]@!$&'*+,;=%-._~")
 
 
 def write_markdown(events: Sequence[Event], log: Log, stream: IO[str]) -> None:
-    stream.write(f"# {md_text(log.title)}\n\n")
+    stream.write(f"# {md_line(log.title)}\n\n")
     stream.write(
         f"{len(events)} event{'' if len(events) == 1 else 's'}, dated to the precision the sources support.\n"
     )
@@ -54,8 +60,8 @@ def write_markdown(events: Sequence[Event], log: Log, stream: IO[str]) -> None:
 
 def _event(event: Event, log: Log, stream: IO[str]) -> None:
     actors = log.actors_by_id
-    stream.write(f"\n### {md_text(spelled(event))}: {md_text(event.title)}\n\n")
-    names = ", ".join(md_text(actors[a].name if a in actors else a) for a in event.actor_ids)
+    stream.write(f"\n### {md_text(spelled(event))}: {md_line(event.title)}\n\n")
+    names = ", ".join(md_line(actors[a].name if a in actors else a) for a in event.actor_ids)
     stream.write(f"*{md_text(event.type)} · {md_text(event.status)} · {names}*\n\n")
     stream.write(md_text(event.summary) + "\n")
     if event.assessment:
@@ -67,7 +73,7 @@ def _event(event: Event, log: Log, stream: IO[str]) -> None:
         stream.write("\nSources:\n\n")
         for number, source in enumerate(sources, start=1):
             published = f" ({md_text(source.published.text)})" if source.published else ""
-            label = f"{md_text(source.publisher)}: {md_text(source.title)}{published}"
+            label = f"{md_line(source.publisher)}: {md_line(source.title)}{published}"
             if source.url.startswith(("https://", "http://")):
                 stream.write(f"{number}. [{label}](<{md_url(source.url)}>)\n")
             else:
