@@ -393,3 +393,12 @@ def test_completion_from_the_index_lists_what_the_log_has(bundled_copy: Path, ty
         if event.id.startswith(typed.casefold())
     )
     assert found == expected
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_the_index_is_private_to_its_owner(small_copy: Path) -> None:
+    index.select_from_file(small_copy, Filters())
+    target = index.index_file(small_copy)
+    assert target is not None
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.parent.stat().st_mode & 0o777 == 0o700

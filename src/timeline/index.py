@@ -472,6 +472,7 @@ def write_index(
                 _fill(connection, status, log, digest, started_ns)
             finally:
                 connection.close()
+            temporary.chmod(0o600)  # it holds the log's text, which may be private
             with temporary.open("rb") as stream:
                 os.fsync(stream.fileno())
             temporary.replace(target)
