@@ -155,7 +155,7 @@ BAD_LOGS: list[tuple[str, bytes, str]] = [
         "line 1 column 15: invalid JSON: Expecting property name enclosed in double quotes",
     ),
     ("duplicate-key", b'{"title": "a", "title": "b"}', "invalid JSON: duplicate key 'title'"),
-    ("nan", b'{"title": NaN}', "invalid JSON: NaN is not a number JSON allows"),
+    ("nan", b'{"title": NaN}', "line 1 column 11: invalid JSON: NaN is not a number JSON allows"),
     ("nesting", b"[" * 50_000 + b"]" * 50_000, "invalid JSON: nested too deeply"),
     ("top-level", b"[]", "top level: expected a JSON object, got an array"),
     (

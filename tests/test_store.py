@@ -75,7 +75,7 @@ def test_duplicate_keys_are_an_error_naming_the_key_and_object() -> None:
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_rejected(constant: str) -> None:
     assert problems_of(f'{{"title": {constant}}}'.encode()) == [
-        f"invalid JSON: {constant} is not a number JSON allows"
+        f"line 1 column 11: invalid JSON: {constant} is not a number JSON allows"
     ]
 
 
@@ -85,7 +85,9 @@ def test_absurd_nesting_is_rejected() -> None:
 
 def test_a_huge_integer_is_rejected_cleanly() -> None:
     (problem,) = problems_of(b'{"title": ' + b"9" * 5000 + b"}")
-    assert problem.startswith("invalid JSON: ")
+    assert (
+        problem == "line 1 column 11: invalid JSON: a number too long to read (thousands of digits)"
+    )
 
 
 def test_a_lone_surrogate_is_rejected_with_its_place() -> None:

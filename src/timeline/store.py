@@ -10,6 +10,7 @@ import contextlib
 import difflib
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -158,12 +159,17 @@ def parse_json_text(text: str, label: str) -> Any:
         raise LogError(
             label, [Finding(f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno)]
         ) from None
+    except _BadConstant as error:
+        line, column = _first_outside_strings(text, "NaN|-?Infinity")
+        raise LogError(label, [Finding(str(error), line=line, column=column)]) from None
     except _BadJson as error:
         raise LogError(label, [Finding(str(error))]) from None
     except RecursionError:
         raise LogError(label, [Finding("invalid JSON: nested too deeply")]) from None
-    except ValueError as error:  # e.g. an integer literal longer than Python will convert
-        raise LogError(label, [Finding(f"invalid JSON: {error}")]) from None
+    except ValueError:  # an integer literal longer than Python will convert
+        line, column = _first_outside_strings(text, "-?[0-9]{4000,}")
+        message = "invalid JSON: a number too long to read (thousands of digits)"
+        raise LogError(label, [Finding(message, line=line, column=column)]) from None
     if fastload.LONE_SURROGATE_ESCAPE.search(text):
         found = _lone_surrogate_path(document, ())
         if found is not None:
@@ -193,8 +199,22 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+class _BadConstant(_BadJson):
+    pass
+
+
 def _no_constants(name: str) -> Any:
-    raise _BadJson(f"invalid JSON: {name} is not a number JSON allows")
+    raise _BadConstant(f"invalid JSON: {name} is not a number JSON allows")
+
+
+def _first_outside_strings(text: str, token: str) -> tuple[int | None, int | None]:
+    """Line and column of the first `token` in the JSON `text` that is not inside a string."""
+    strings_or_token = re.compile(r'"(?:[^"\\]|\\.)*"|(' + token + ")")
+    for found in strings_or_token.finditer(text):  # strings are consumed whole, never searched
+        if found.group(1) is not None:
+            offset = found.start(1)
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    return None, None
 
 
 def _lone_surrogate_path(value: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
@@ -291,7 +311,8 @@ def _id_at(document: Any, section: str | int, index: int) -> str | None:
 def _field_path(parts: tuple[str | int, ...]) -> str:
     text = ""
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = '""' if part == "" else str(part)  # an empty key, shown rather than lost
+        text += f"[{part}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text
 
 
