@@ -402,3 +402,18 @@ def test_the_index_is_private_to_its_owner(small_copy: Path) -> None:
     assert target is not None
     assert target.stat().st_mode & 0o777 == 0o600
     assert target.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_an_interrupted_build_leaves_no_temporary_file(
+    small_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def terminated(*args: object) -> None:
+        raise SystemExit(143)  # what SIGTERM raises in the builder
+
+    monkeypatch.setattr(index, "_fill", terminated)
+    with pytest.raises(SystemExit):
+        index.select_from_file(small_copy, Filters())
+    target = index.index_file(small_copy)
+    assert target is not None
+    assert sorted(p.name for p in target.parent.iterdir() if not p.name.endswith(".lock")) == []

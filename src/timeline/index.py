@@ -477,6 +477,8 @@ def write_index(
                 os.fsync(stream.fileno())
             temporary.replace(target)
     except (OSError, sqlite3.Error):
+        pass  # no index this time; the log itself answers
+    finally:  # also when interrupted (SIGTERM raises SystemExit)
         with contextlib.suppress(OSError):
             temporary.unlink()
 
