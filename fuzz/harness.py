@@ -41,7 +41,7 @@ with atheris.instrument_imports(include=["timeline"]):
         if not module.name.startswith(("timeline.cli", "timeline.__main__")):
             __import__(module.name)
 
-from tests.invariants import PAYLOADS, SPECIAL_CHARACTERS, check_log_bytes  # noqa: E402
+from tests.invariants import PAYLOADS, SPECIAL_CHARACTERS, check_log_bytes, json_paths  # noqa: E402
 
 DATE_KEYS = frozenset({"date", "end", "published"})
 ID_KEYS = frozenset({"id", "member_of", "actors", "sources", "related", "tags"})
@@ -72,7 +72,7 @@ def mutate(data: bytes, max_size: int, seed: int) -> bytes:
 
 
 def _change_one_thing(document: Any, chance: random.Random) -> None:
-    paths = _paths(document)[1:]
+    paths = json_paths(document)[1:]
     if not paths:
         return
     action = chance.choice(["text", "value", "delete", "extra", "date", "id", "duplicate"])
@@ -105,17 +105,6 @@ def _change_one_thing(document: Any, chance: random.Random) -> None:
         container[last] = chance.choice([*IDS, _hostile_text(chance)])
     elif action == "duplicate" and isinstance(container, list):
         container.append(copy.deepcopy(container[last]))
-
-
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*path, index))
-    return found
 
 
 def _hostile_text(chance: random.Random) -> str:

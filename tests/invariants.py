@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from timeline import analysis, diff, lint
 from timeline.document import dumps, event_json
@@ -207,6 +208,18 @@ def is_a_known_unlocated_finding(finding: Finding) -> bool:
     if finding.line is not None or finding.section is not None:
         return False
     return bool(LOCATED_BY_NAME.match(finding.message))
+
+
+def json_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of `value` and of everything inside it, for mutating a JSON document at random."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += json_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += json_paths(item, (*path, index))
+    return found
 
 
 def check_accepted(log: Log) -> None:

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import HOSTILE, SMALL
-from tests.invariants import PAYLOADS, SPECIAL_CHARACTERS, check_log_bytes
+from tests.invariants import PAYLOADS, SPECIAL_CHARACTERS, check_log_bytes, json_paths
 
 from timeline.errors import LogError
 from timeline.store import parse_log
@@ -95,17 +95,6 @@ def _no_surrogates(text: str) -> str:
     return "".join(char for char in text if not "\ud800" <= char <= "\udfff")
 
 
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*path, index))
-    return found
-
-
 def _container(document: Any, path: tuple[Any, ...]) -> Any:
     for step in path[:-1]:
         document = document[step]
@@ -120,7 +109,7 @@ ID_KEYS = frozenset({"id", "member_of", "actors", "sources", "related", "tags"})
 def _mutate(document: Any, draw: st.DrawFn) -> None:
     """One change: a string, a type, a key gone or added, a date, an id or reference, a duplicate."""
     action = draw(st.sampled_from(["text", "value", "delete", "extra", "date", "id", "duplicate"]))
-    paths = _paths(document)[1:]
+    paths = json_paths(document)[1:]
     if action in ("date", "id"):
         keys = DATE_KEYS if action == "date" else ID_KEYS
         paths = [path for path in paths if keys & {p for p in path if isinstance(p, str)}] or paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -10,6 +11,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.invariants import json_paths
 
 from timeline import fastload, schema
 from timeline.dates import PartialDate
@@ -141,17 +143,6 @@ JSON_VALUES = st.one_of(
 )
 
 
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*path, index))
-    return found
-
-
 @given(logs(), st.data())
 def test_whatever_the_fast_loader_accepts_the_schema_accepts_identically(
     raw: dict[str, Any], data: st.DataObject
@@ -160,21 +151,21 @@ def test_whatever_the_fast_loader_accepts_the_schema_accepts_identically(
 
     document = json.loads(json.dumps(raw))
     for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from(_paths(document)[1:]))
+        path = data.draw(st.sampled_from(json_paths(document)[1:]))
         *parents, last = path
         container = document
         for step in parents:
             container = container[step]
         action = data.draw(st.sampled_from(["replace", "delete", "add"]))
         if action == "replace":
-            container[last] = data.draw(JSON_VALUES)
+            container[last] = copy.deepcopy(data.draw(JSON_VALUES))  # st.just values are shared
         elif action == "delete" and isinstance(container, dict):
             del container[last]
         elif isinstance(container, dict):
             key = data.draw(
                 st.sampled_from(["extra", "role", "end", "note", "location", "country"])
             )
-            container[key] = data.draw(JSON_VALUES)
+            container[key] = copy.deepcopy(data.draw(JSON_VALUES))  # st.just values are shared
     fast = fastload.build(json.loads(json.dumps(document)))
     if fast is not None:
         try:

@@ -9,6 +9,7 @@ traceback of anything unexpected. Commands live in `reading` (list, show, export
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -137,7 +138,27 @@ def main() -> None:
         indexing = sys.modules.get("timeline.index")
         if indexing is not None and finished.code in (0, None):
             indexing.build_deferred_indexes()
-        raise
+        _exit_at_once(finished.code)
+
+
+def _exit_at_once(code: object) -> NoReturn:
+    """Exit without tearing the interpreter down: freeing a large log's millions of objects one
+    by one takes longer than the command itself. Every file is closed by now; stdout and stderr
+    are flushed here, and a reader that has gone away ends the command quietly, as in `main`."""
+    if isinstance(code, int):
+        status = code
+    elif code is None:
+        status = 0
+    else:
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):  # a broken pipe, or a stream already closed
+        status = status or 1
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(status)
 
 
 from timeline.cli import analysis, authoring, reading  # noqa: E402  (registers the commands)
