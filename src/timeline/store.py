@@ -68,7 +68,7 @@ def parse_log_text(text: str, label: str) -> Log:
     if log is not None and not integrity_problems(log):
         return log
     document = parse_json_text(text, label)  # to word what is wrong, or let the schema decide
-    del text  # the document is all that is needed now; a large log's text is freed
+    del text  # the document is all that is needed now (a caller holding no copy frees the text)
     return build_log(document, label)
 
 
