@@ -298,14 +298,25 @@ class Index:
         raise LookupFailed(f"no event with id {event_id!r}{did_you_mean(self._suggest(event_id))}")
 
     def _suggest(self, text: str) -> list[str]:
-        """Close ids and titles, looked for among events that share a start or a word with `text`."""
+        """Close ids and titles, looked for among the ids next to `text` in sorted order (a slip
+        near the end of an id), and events that share its start or have it in their title."""
         folded = text.strip().casefold()
-        rows = self._connection.execute(
-            f"SELECT id, {_TITLE} FROM events WHERE substr(id, 1, 3) = substr(?, 1, 3)"
-            " OR instr(title_key, ?) > 0 LIMIT 2000",
-            (folded, folded),
-        ).fetchall()
-        return suggest_ids(rows, text)
+        query = self._connection.execute
+        rows = [
+            *query(
+                f"SELECT id, {_TITLE} FROM events WHERE id >= ? ORDER BY id LIMIT 100", (folded,)
+            ),
+            *query(
+                f"SELECT id, {_TITLE} FROM events WHERE id < ? ORDER BY id DESC LIMIT 100",
+                (folded,),
+            ),
+            *query(
+                f"SELECT id, {_TITLE} FROM events WHERE substr(id, 1, 3) = substr(?, 1, 3)"
+                " OR instr(title_key, ?) > 0 LIMIT 2000",
+                (folded, folded),
+            ),
+        ]
+        return suggest_ids(list(dict.fromkeys(rows)), text)
 
     def related(self, event: Event) -> list[Related]:
         """What `query.related_events` gives: relations declared, then those pointing here."""
