@@ -417,3 +417,19 @@ def test_an_interrupted_build_leaves_no_temporary_file(
     target = index.index_file(small_copy)
     assert target is not None
     assert sorted(p.name for p in target.parent.iterdir() if not p.name.endswith(".lock")) == []
+
+
+@pytest.mark.usefixtures("indexed_everything")
+@pytest.mark.parametrize("typed", ["event-123x", "evnt-123", "event-3999"])
+def test_suggestions_from_the_index_catch_a_slip_in_a_long_run_of_ids(
+    synthetic: Path, typed: str
+) -> None:
+    with pytest.raises(LookupFailed) as expected:
+        find_event(load_log(synthetic), typed)
+    index.select_from_file(synthetic, Filters())
+    with pytest.raises(LookupFailed) as actual:
+        index.show_from_file(synthetic, typed)
+    # Among a million ids the index looks only near the typed text, so the best suggestion is
+    # the same, not always the runners-up.
+    best = str(expected.value).split("did you mean ")[1].split(" or ")[0]
+    assert str(actual.value).split("did you mean ")[1].startswith(best)
