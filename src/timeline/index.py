@@ -17,6 +17,7 @@ import fcntl
 import functools
 import json
 import os
+import re
 import stat
 import sys
 import time
@@ -298,24 +299,22 @@ class Index:
         raise LookupFailed(f"no event with id {event_id!r}{did_you_mean(self._suggest(event_id))}")
 
     def _suggest(self, text: str) -> list[str]:
-        """Close ids and titles, looked for among the ids next to `text` in sorted order (a slip
-        near the end of an id), and events that share its start or have it in their title."""
+        """Close ids and titles, looked for among a few thousand likely events rather than all:
+        the ids next to `text` in sorted order (a slip near the end), ids containing one of its
+        words (a slip elsewhere), and events that share its start or have it in their title."""
         folded = text.strip().casefold()
         query = self._connection.execute
+        pick = f"SELECT id, {_TITLE} FROM events WHERE"
         rows = [
+            *query(f"{pick} id >= ? ORDER BY id LIMIT 100", (folded,)),
+            *query(f"{pick} id < ? ORDER BY id DESC LIMIT 100", (folded,)),
             *query(
-                f"SELECT id, {_TITLE} FROM events WHERE id >= ? ORDER BY id LIMIT 100", (folded,)
-            ),
-            *query(
-                f"SELECT id, {_TITLE} FROM events WHERE id < ? ORDER BY id DESC LIMIT 100",
-                (folded,),
-            ),
-            *query(
-                f"SELECT id, {_TITLE} FROM events WHERE substr(id, 1, 3) = substr(?, 1, 3)"
-                " OR instr(title_key, ?) > 0 LIMIT 2000",
+                f"{pick} substr(id, 1, 3) = substr(?, 1, 3) OR instr(title_key, ?) > 0 LIMIT 1000",
                 (folded, folded),
             ),
         ]
+        for word in [word for word in re.split(r"[\W_]+", folded) if len(word) >= 3][:3]:
+            rows += query(f"{pick} instr(id, ?) > 0 LIMIT 500", (word,))
         return suggest_ids(list(dict.fromkeys(rows)), text)
 
     def related(self, event: Event) -> list[Related]:
