@@ -299,9 +299,9 @@ class Index:
         raise LookupFailed(f"no event with id {event_id!r}{did_you_mean(self._suggest(event_id))}")
 
     def _suggest(self, text: str) -> list[str]:
-        """Close ids and titles, looked for among a few thousand likely events rather than all:
-        the ids next to `text` in sorted order (a slip near the end), ids containing one of its
-        words (a slip elsewhere), and events that share its start or have it in their title."""
+        """Close ids and titles, looked for among a few thousand likely events rather than all
+        (each found through the index of ids): the ids next to `text` in sorted order (a slip
+        near the end), ids that share its start, and ids containing one of its words."""
         folded = text.strip().casefold()
         query = self._connection.execute
         pick = f"SELECT id, {_TITLE} FROM events WHERE"
@@ -309,12 +309,18 @@ class Index:
             *query(f"{pick} id >= ? ORDER BY id LIMIT 100", (folded,)),
             *query(f"{pick} id < ? ORDER BY id DESC LIMIT 100", (folded,)),
             *query(
-                f"{pick} substr(id, 1, 3) = substr(?, 1, 3) OR instr(title_key, ?) > 0 LIMIT 1000",
-                (folded, folded),
+                f"{pick} id >= ? AND id < ? LIMIT 1000", (folded[:3], folded[:3] + "\U0010ffff")
             ),
         ]
         for word in [word for word in re.split(r"[\W_]+", folded) if len(word) >= 3][:3]:
-            rows += query(f"{pick} instr(id, ?) > 0 LIMIT 500", (word,))
+            # Ids alone first: that scan reads the narrow index of ids, not the events.
+            ids = [
+                found
+                for (found,) in query(
+                    "SELECT id FROM events WHERE instr(id, ?) > 0 LIMIT 500", (word,)
+                )
+            ]
+            rows += query(f"{pick} id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
         return suggest_ids(list(dict.fromkeys(rows)), text)
 
     def related(self, event: Event) -> list[Related]:
