@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from timeline.cli import app
+
+# Tests interrupt the commands they start. A run launched in the background, where the shell sets
+# SIGINT to be ignored and children inherit that, must not pass it on to them.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small.json"

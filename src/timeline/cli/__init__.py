@@ -129,7 +129,10 @@ class _ClosedStdout(io.TextIOBase):
 
 def main() -> None:
     """Console entry point."""
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    if (
+        signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN
+    ):  # ignored on purpose by whoever started us
+        signal.signal(signal.SIGTERM, _exit_on_signal)
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
     try:
