@@ -432,7 +432,7 @@ def open_index(log_path: Path, status: os.stat_result) -> Index | None:
             return None
         connection.row_factory = None
         return Index(connection, meta)
-    except (sqlite3.Error, ValueError, KeyError, TypeError):
+    except _damaged():
         connection.close()
         return None
 
