@@ -1,7 +1,8 @@
 """Write a valid log of N synthetic events, the same for the same seed.
 
-Events look like real ones in size and shape: several actors (states and their people), a few tags,
-one to three sources, partial dates at all three precisions, a summary of a few hundred characters.
+Events look like real ones in size and shape: several actors (states and their people, some with
+a role), a few tags, one to three sources, partial dates at all three precisions, some spans and
+approximate dates, typed relations to earlier events, a summary of a few hundred characters.
 
     python benchmarks/generate.py 100000 -o /tmp/log-100k.json
 """
@@ -44,6 +45,8 @@ TAGS = [
     "trilateral",
     "history",
 ]
+ROLES = ["supplier", "recipient", "target", "host"]
+RELATIONS = ["follows", "response-to", "part-of", "escalates", "context"]
 WORDS = [
     "talks",
     "delegation",
@@ -80,6 +83,8 @@ def actors() -> list[dict[str, object]]:
         }
         for state in STATES
     ]
+    registry.append({"id": "ALLIANCE", "name": "The Alliance", "kind": "organisation"})
+    registry[2]["member_of"] = ["ALLIANCE"]  # a state that belongs to an organisation
     for state in STATES:
         for number in range(3):
             registry.append(
@@ -127,20 +132,33 @@ def event(rng: random.Random, number: int, people: list[str], sources: int) -> d
         if precision < 0.3
         else f"{year}-{month:02d}-{day:02d}"
     )
+    actor_ids = sorted(
+        set(rng.sample(STATES, rng.randint(1, 3)) + rng.sample(people, rng.randint(0, 2)))
+    )
     record: dict[str, object] = {
         "id": f"event-{number}",
         "title": " ".join(rng.choices(WORDS, k=rng.randint(4, 9))).capitalize(),
         "date": date,
         "type": rng.choice(TYPES),
-        "actors": sorted(
-            set(rng.sample(STATES, rng.randint(1, 3)) + rng.sample(people, rng.randint(0, 2)))
-        ),
+        "actors": [
+            {"id": actor, "role": rng.choice(ROLES)} if rng.random() < 0.1 else actor
+            for actor in actor_ids
+        ],
         "summary": " ".join(rng.choices(WORDS, k=rng.randint(35, 60))).capitalize() + ".",
         "tags": sorted(rng.sample(TAGS, rng.randint(1, 3))),
         "sources": sorted({f"source-{rng.randrange(sources)}" for _ in range(rng.randint(1, 3))}),
     }
     if precision >= 0.3 and rng.random() < 0.15:
         record["end"] = f"{year}-{month:02d}-{min(28, day + rng.randint(1, 3)):02d}"
+    elif rng.random() < 0.03:
+        record["end"] = str(min(2026, year + rng.randint(1, 3)))  # a span over years
+    if rng.random() < 0.05:
+        record["approximate"] = True
+    if number and rng.random() < 0.2:
+        earlier = sorted({rng.randrange(number) for _ in range(rng.randint(1, 2))})
+        record["related"] = [
+            {"id": f"event-{other}", "rel": rng.choice(RELATIONS)} for other in earlier
+        ]
     if rng.random() < 0.5:
         record["assessment"] = (
             " ".join(rng.choices(WORDS, k=rng.randint(15, 30))).capitalize() + "."

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from timeline.cli import app
+from timeline.cli.app import app
 
 # Tests interrupt the commands they start. A run launched in the background, where the shell sets
 # SIGINT to be ignored and children inherit that, must not pass it on to them.
@@ -96,3 +96,10 @@ def minimal_log(**event_fields: Any) -> dict[str, Any]:
         "sources": [{"id": "src", "publisher": "P", "title": "T", "url": "https://example.org/"}],
         "events": [event],
     }
+
+
+def everything(log: Any, events: Any = None) -> Any:
+    """A selection of every event of `log` (or of `events`), with relations, as renderers take it."""
+    from timeline.query import selection_of
+
+    return selection_of(log, log.events if events is None else events, with_related=True)

@@ -28,7 +28,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,8 +37,8 @@ from timeline import analysis, diff, lint
 from timeline.document import dumps, event_json
 from timeline.edit import canonical, canonical_text
 from timeline.errors import Finding, LogError
-from timeline.model import Event, Log
-from timeline.query import related_events, sort_events
+from timeline.model import Log
+from timeline.query import Selection, selection_of, sort_events
 from timeline.render.analysis_out import (
     actors_json,
     chain_json,
@@ -50,7 +50,7 @@ from timeline.render.analysis_out import (
 from timeline.render.card import write_card_rich
 from timeline.render.card_content import card_content, write_card_text
 from timeline.render.chart import write_chart
-from timeline.render.csv_out import FORMULA_TRIGGERS, undefuse
+from timeline.render.delimited import FORMULA_TRIGGERS, undefuse
 from timeline.render.diff_table import write_changes_table
 from timeline.render.findings import (
     changes_json,
@@ -223,15 +223,15 @@ def json_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 def check_accepted(log: Log) -> None:
-    events = sort_events(log.events)
+    selection = selection_of(log, sort_events(log.events), with_related=True)
     for name in FORMATS:
-        FORMAT_CHECKS[name](_formatted(name, events, log), events, log)
-    _check_csv(_formatted("csv", events, log, Options(raw=True)), events, log, raw=True)
+        FORMAT_CHECKS[name](_formatted(name, selection), selection)
+    _check_csv(_formatted("csv", selection, Options(raw=True)), selection, raw=True)
     with _on_a_terminal():
-        _terminal_safe("table on a terminal", _formatted("table", events, log))
-        _terminal_safe("csv on a terminal", _formatted("csv", events, log))
-    _check_details(events, log)
-    _check_analysis(events, log)
+        _terminal_safe("table on a terminal", _formatted("table", selection))
+        _terminal_safe("csv on a terminal", _formatted("csv", selection))
+    _check_details(selection, log)
+    _check_analysis(selection, log)
     _check_lint(log)
     _check_diff(log)
     _check_fmt(log)
@@ -240,12 +240,14 @@ def check_accepted(log: Log) -> None:
 # Formats ------------------------------------------------------------------------------------------
 
 
-def _check_table(text: str, events: Sequence[Event], log: Log) -> None:
+def _check_table(text: str, selection: Selection) -> None:
+    events = selection.events
     _terminal_safe("table", text)
     assert f"\n{len(events)} event" in f"\n{text}"
 
 
-def _check_tsv(text: str, events: Sequence[Event], log: Log) -> None:
+def _check_tsv(text: str, selection: Selection) -> None:
+    events = selection.events
     _terminal_safe("tsv", text)
     lines = text.split("\n")
     assert lines.pop() == ""
@@ -256,12 +258,13 @@ def _check_tsv(text: str, events: Sequence[Event], log: Log) -> None:
         assert fields[1] == event.id
 
 
-def _check_csv(text: str, events: Sequence[Event], log: Log, *, raw: bool = False) -> None:
+def _check_csv(text: str, selection: Selection, *, raw: bool = False) -> None:
+    events = selection.events
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == list(COLUMNS)
     assert len(rows) == len(events) + 1
     for row, event in zip(rows[1:], events, strict=True):
-        expected = list(as_row(event, log).values())
+        expected = list(as_row(event, selection).values())
         if raw:
             assert row == expected
             continue
@@ -270,18 +273,20 @@ def _check_csv(text: str, events: Sequence[Event], log: Log, *, raw: bool = Fals
         assert [undefuse(cell) for cell in row] == expected
 
 
-def _check_json(text: str, events: Sequence[Event], log: Log) -> None:
+def _check_json(text: str, selection: Selection) -> None:
+    events = selection.events
     _terminal_safe("json", text)
     assert json.loads(text) == [event_json(event) for event in events]
 
 
-def _check_jsonl(text: str, events: Sequence[Event], log: Log) -> None:
+def _check_jsonl(text: str, selection: Selection) -> None:
+    events = selection.events
     _terminal_safe("jsonl", text)
     lines = text.splitlines()
     assert [json.loads(line) for line in lines] == [event_json(event) for event in events]
 
 
-def _check_markdown(text: str, events: Sequence[Event], log: Log) -> None:
+def _check_markdown(text: str, selection: Selection) -> None:
     _terminal_safe("md", text)
     assert "<" not in _MARKDOWN_LINK_TARGET.sub("", text), "raw HTML in Markdown"
     from markdown_it import MarkdownIt
@@ -289,7 +294,7 @@ def _check_markdown(text: str, events: Sequence[Event], log: Log) -> None:
     rendered = MarkdownIt("commonmark").render(text)
     assert not re.search(r"<(?!/?(?:h1|h2|h3|p|em|strong|ol|li|a|br)\b)", rendered), rendered
     assert not re.search(r"<[^>]*\son[a-z]+\s*=", rendered, re.IGNORECASE), "event handler"
-    urls = {source.url for source in log.sources}
+    urls = {source.url for source in selection.sources.values()}
     for href in re.findall(r'<a href="([^"]*)"', rendered):
         assert html.unescape(href).startswith(("http://", "https://")), href
         assert any(_same_url(href, url) for url in urls), f"a link the log did not give: {href}"
@@ -302,7 +307,8 @@ def _same_url(href: str, url: str) -> bool:
     return unquote(html.unescape(href)) == unquote(url)
 
 
-def _check_ics(text: str, events: Sequence[Event], log: Log) -> None:
+def _check_ics(text: str, selection: Selection) -> None:
+    events = selection.events
     assert text.endswith("\r\n")
     lines = text[:-2].split("\r\n")
     for line in lines:
@@ -313,14 +319,14 @@ def _check_ics(text: str, events: Sequence[Event], log: Log) -> None:
     assert unfolded.count("BEGIN:VEVENT") == len(events)
 
 
-def _check_html(text: str, events: Sequence[Event], log: Log) -> None:
+def _check_html(text: str, selection: Selection) -> None:
     _terminal_safe("html", text)
     title = _HTML_TITLE.search(text)
     data = _HTML_DATA.search(text)
     assert title is not None and data is not None
     assert "<" not in title[1], "markup in the page title"
     assert "<" not in data[1], "markup in the page's data block"
-    assert json.loads(data[1]) == json.loads(json.dumps(page_data(events, log)))
+    assert json.loads(data[1]) == json.loads(json.dumps(page_data(selection)))
     # With log text taken out of those two slots, every page is the same page.
     skeleton = text.replace(data[0], "").replace(title[0], "")
     assert skeleton == _empty_page_skeleton(), "log text outside the title and the data block"
@@ -331,7 +337,7 @@ _SKELETON: list[str] = []
 
 def _empty_page_skeleton() -> str:
     if not _SKELETON:
-        page = html_page([], Log())
+        page = html_page(selection_of(Log(), []))
         data = _HTML_DATA.search(page)
         title = _HTML_TITLE.search(page)
         assert data is not None and title is not None
@@ -339,7 +345,8 @@ def _empty_page_skeleton() -> str:
     return _SKELETON[0]
 
 
-def _check_timelinejs(text: str, events: Sequence[Event], log: Log) -> None:
+def _check_timelinejs(text: str, selection: Selection) -> None:
+    events = selection.events
     _terminal_safe("timelinejs", text)
     document = json.loads(text)
     assert len(document["events"]) == len(events)
@@ -353,7 +360,7 @@ def _check_timelinejs(text: str, events: Sequence[Event], log: Log) -> None:
             assert "<" not in html.unescape(read_twice), f"markup from the log: {read_twice}"
 
 
-FORMAT_CHECKS: dict[str, Callable[[str, Sequence[Event], Log], None]] = {
+FORMAT_CHECKS: dict[str, Callable[[str, Selection], None]] = {
     "table": _check_table,
     "tsv": _check_tsv,
     "csv": _check_csv,
@@ -369,32 +376,37 @@ FORMAT_CHECKS: dict[str, Callable[[str, Sequence[Event], Log], None]] = {
 # Card, analysis, lint, diff, fmt -------------------------------------------------------------------
 
 
-def _check_details(events: Sequence[Event], log: Log) -> None:
-    for event in events[:MOST_EVENTS_IN_DETAIL]:
-        related = related_events(log, event)
-        content = card_content(event, log, related)
+def _check_details(selection: Selection, log: Log) -> None:
+    for event in selection.events[:MOST_EVENTS_IN_DETAIL]:
+        content = card_content(event, selection)
         _terminal_safe("card", _captured(partial(write_card_text, content)))
         _terminal_safe("card (rich, piped)", _captured(partial(write_card_rich, content)))
         with _on_a_terminal():
             _terminal_safe("card (rich, terminal)", _captured(partial(write_card_rich, content)))
-        _terminal_safe("show --format json", dumps(show_document(event, log, related)))
+        _terminal_safe("show --format json", dumps(show_document(event, selection)))
         links = analysis.chain(log, event, depth=3)
         _terminal_safe("chain", _captured(partial(write_chain, event, links)))
+        _terminal_safe("chain, 60 columns", _captured(partial(write_chain, event, links, width=60)))
         _terminal_safe("chain --format json", dumps(chain_json(event, links)))
 
 
-def _check_analysis(events: Sequence[Event], log: Log) -> None:
+def _check_analysis(selection: Selection, log: Log) -> None:
+    events = selection.events
     for key in _ALL_STATS:
-        counts = analysis.stats(log, events, key)
+        counts = analysis.stats(selection, key)
         assert sum(c.number for c in counts) >= (len(events) if key in ("type", "year") else 0)
-        _terminal_safe(f"stats --by {key}", _captured(partial(write_counts, counts)))
-        _terminal_safe(f"stats --by {key} json", dumps(counts_json(counts)))
+        for width in (None, 60):
+            _terminal_safe(
+                f"stats --by {key}", _captured(partial(write_counts, counts, key, width=width))
+            )
+        _terminal_safe(f"stats --by {key} json", dumps(counts_json(counts, key)))
     rows = analysis.actor_rows(log)
-    _terminal_safe("actors", _captured(partial(write_actors, rows)))
+    for width in (None, 60):
+        _terminal_safe("actors", _captured(partial(write_actors, rows, width=width)))
     _terminal_safe("actors json", dumps(actors_json(rows)))
     for by in ("actor", "type"):
         _terminal_safe(
-            f"chart --by {by}", _captured(partial(write_chart, events, log, width=100, by=by))
+            f"chart --by {by}", _captured(partial(write_chart, selection, width=100, by=by))
         )
 
 
@@ -433,9 +445,9 @@ def _check_fmt(log: Log) -> None:
 # Helpers ------------------------------------------------------------------------------------------
 
 
-def _formatted(name: str, events: Sequence[Event], log: Log, options: Options | None = None) -> str:
+def _formatted(name: str, selection: Selection, options: Options | None = None) -> str:
     stream = io.StringIO()
-    FORMATS[name].write(events, log, stream, options or Options())
+    FORMATS[name].write(selection, stream, options or Options())
     return stream.getvalue()
 
 

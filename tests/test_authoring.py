@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from tests.conftest import SMALL, Run, minimal_log
 
+from timeline.cache import lock_file
 from timeline.edit import canonical_text, propose_id
 from timeline.store import load_log
 
@@ -317,13 +318,12 @@ def test_add_without_fields_off_a_terminal_is_a_usage_error(run: RunCli, small: 
 
 
 def test_a_held_lock_times_out_with_a_clear_message(run: RunCli, small: Path) -> None:
-    lock = small.with_name(f".{small.name}.lock")
-    handle = os.open(lock, os.O_RDWR | os.O_CREAT)
+    handle = os.open(lock_file(small), os.O_RDWR | os.O_CREAT)
     fcntl.flock(handle, fcntl.LOCK_EX)
     try:
         before = small.read_bytes()
         result = run("add", "--data", str(small), *ADD, "--lock-timeout", "0.2", expect=1)
-        assert "another process has held the lock" in result.stderr
+        assert "another process has held the log's lock" in result.stderr
         assert small.read_bytes() == before
     finally:
         os.close(handle)
@@ -373,7 +373,7 @@ def test_diff_names_each_field_change(run: RunCli, small: Path, tmp_path: Path) 
 
 def test_diff_of_identical_logs_says_so(run: RunCli, small: Path) -> None:
     result = run("diff", str(small), str(small))
-    assert (result.stdout, result.stderr) == ("", "no events differ\n")
+    assert (result.stdout, result.stderr) == ("", "no differences\n")
 
 
 def test_diff_reads_a_committed_version_from_git(run: RunCli, small: Path, tmp_path: Path) -> None:

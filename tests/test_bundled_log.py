@@ -9,7 +9,7 @@ import pytest
 
 from timeline.errors import LookupFailed
 from timeline.model import Log
-from timeline.query import find_event, related_events, resolve_actor
+from timeline.query import find_event, related_events
 from timeline.store import load_log
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +129,7 @@ def test_the_states_users_will_type_resolve(log: Log) -> None:
         "RUS",
         "Russia",
     ):
-        assert resolve_actor(log, name)
+        assert log.registry.resolve(name)
 
 
 def _mentioned(pattern: str) -> set[str]:
@@ -161,4 +161,4 @@ def test_every_actor_the_docs_filter_on_exists(log: Log) -> None:
     }
     assert names
     for name in names:
-        assert resolve_actor(log, name.strip('"'))
+        assert log.registry.resolve(name.strip('"'))

@@ -19,7 +19,7 @@ from timeline.store import load_log
 
 WORKER = """
 import sys
-from timeline.cli import app
+from timeline.cli.app import app
 path, worker, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 for number in range(count):
     try:

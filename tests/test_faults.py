@@ -24,6 +24,8 @@ import pytest
 from tests.conftest import SMALL
 from tests.test_installed import command
 
+from timeline.cache import lock_file
+
 ROOT = Path(__file__).resolve().parents[1]
 # Large enough that loading and writing take a while (a window for the signal), small enough
 # that the module stays within its time budget on a slow machine.
@@ -176,7 +178,7 @@ def lock_holder(log: Path) -> subprocess.Popen[bytes]:
             "import fcntl, os, sys; "
             "handle = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
             "fcntl.flock(handle, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()",
-            str(log.with_name(f".{log.name}.lock")),
+            str(lock_file(log)),
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -221,7 +223,7 @@ def test_ctrl_c_while_add_waits_for_the_lock(tmp_path: Path, env: dict[str, str]
     holder = lock_holder(log)
     try:
         process = start(["add", "--data", str(log), *ADD, "--lock-timeout", "600"], env)
-        lock = log.with_name(f".{log.name}.lock")
+        lock = lock_file(log)
         wait_for(lambda: has_open(process.pid, lock), process, "add opened the lock")
         process.send_signal(stop)
         assert_stopped(process, stop)
@@ -239,7 +241,7 @@ def test_a_writer_stopped_while_holding_the_lock_times_out_the_next_one(
     before = log.read_bytes()
     stuck = start(["add", "--data", str(log), *ADD, "--id", "stuck-writer"], env)
     try:
-        lock = log.with_name(f".{log.name}.lock")
+        lock = lock_file(log)
         wait_for(lambda: holds_lock(stuck.pid, lock), stuck, "the first add held the lock")
         stuck.send_signal(signal.SIGSTOP)
         second = run(
@@ -247,7 +249,7 @@ def test_a_writer_stopped_while_holding_the_lock_times_out_the_next_one(
         )
         assert second.returncode == 1, second.stderr
         line = one_clear_line(second.stderr)
-        assert "another process has held the lock" in line and str(log) in line
+        assert "another process has held the log's lock" in line and str(log) in line
         assert "second-writer" not in log.read_text()
     finally:
         stuck.send_signal(signal.SIGINT)  # delivered on SIGCONT: it unwinds and cleans up
@@ -363,12 +365,21 @@ def test_a_stdout_nobody_reads_ends_quietly(env: dict[str, str]) -> None:
     assert [(r.returncode, r.stderr) for r in results] == [(1, "")] * len(READERS)
 
 
-def test_a_closed_stdout_ends_quietly(env: dict[str, str]) -> None:
+def test_a_closed_stdout_is_one_line_and_exit_1(env: dict[str, str]) -> None:
     # Started with descriptor 1 closed, as by `timeline list >&-`.
     closing = ["sh", "-c", 'exec "$@" >&-', "sh", *command()]
     argvs = [[*closing, *args, "--data", str(SMALL)] for args in READERS]
     results = run_together(argvs, env, stdout=subprocess.DEVNULL)
-    assert [(r.returncode, r.stderr) for r in results] == [(1, "")] * len(READERS)
+    said = "error: cannot write to standard output: it is closed\n"
+    assert [(r.returncode, r.stderr) for r in results] == [(1, said)] * len(READERS)
+
+
+def test_a_full_stdout_is_one_line_and_exit_1(env: dict[str, str]) -> None:
+    with Path("/dev/full").open("wb") as full:
+        argvs = [[*command(), *args, "--data", str(SMALL)] for args in READERS]
+        results = run_together(argvs, env, stdout=full)
+    said = "error: cannot write to standard output: No space left on device\n"
+    assert [(r.returncode, r.stderr) for r in results] == [(1, said)] * len(READERS)
 
 
 def test_with_stdout_closed_an_export_to_a_file_still_works(

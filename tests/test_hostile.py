@@ -40,7 +40,7 @@ from typer.testing import CliRunner
 
 import timeline.index
 import timeline.store
-from timeline.cli import app
+from timeline.cli.app import app
 from timeline.errors import Finding, LogError
 from timeline.model import Log
 from timeline.render.sanitize import for_terminal, one_line
@@ -453,8 +453,8 @@ def check_tsv(subject: Subject, text: str) -> None:
     rows = [line.split("\t") for line in text.splitlines()]
     assert all(len(row) == 5 for row in rows), "a field broke out of its column"
     assert sorted(row[1] for row in rows) == sorted(subject.events)
-    for row in rows:
-        assert row[2] == one_line(subject.events[row[1]]["title"])
+    for row in rows:  # formula-safe, like CSV: a leading ' on anything a spreadsheet would run
+        assert row[2] == one_line(csv_cell(subject.events[row[1]]["title"]))
 
 
 def csv_cell(value: str) -> str:
@@ -810,7 +810,7 @@ def diff_with_itself(subject: Subject) -> None:
     if subject.case.rejected:
         subject.expect_rejection(result)
         return
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no events differ\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no differences\n")
 
 
 def diff_with_the_base(env: dict[str, str] | None) -> Callable[[Subject], None]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from tests.browser import Browser, launch
-from tests.conftest import HOSTILE, SMALL
+from tests.conftest import HOSTILE, SMALL, everything
 
 from timeline.dates import PartialDate
 from timeline.model import Actor, ActorRef, Event, Location, Log, Source
@@ -70,7 +70,7 @@ def hostile_log() -> Log:
 
 def page_for(log: Log, path: Path, filters: Filters | None = None) -> Path:
     with path.open("w", encoding="utf-8") as stream:
-        write_html(select(log, filters or Filters()), log, stream)
+        write_html(select(log, filters or Filters(), with_related=True), stream)
     return path
 
 
@@ -109,7 +109,7 @@ def data_block(page: str) -> str:
 
 def test_page_is_self_contained() -> None:
     log = load_log(bundled_log_path())
-    page = html_page(log.events, log)
+    page = html_page(everything(log))
     parsed = parse(page)
     for tag, attrs in parsed.tags:
         assert "src" not in attrs, f"<{tag}> loads {attrs['src']}"
@@ -130,7 +130,7 @@ def test_content_security_policy_is_strict_and_matches_the_inline_blocks() -> No
     import hashlib
 
     log = load_log(SMALL)
-    page = html_page(log.events, log)
+    page = html_page(everything(log))
     csp = content_security_policy()
     assert f'<meta http-equiv="Content-Security-Policy" content="{csp}">' in page
     directives = dict(part.split(" ", 1) for part in csp.split("; "))
@@ -150,11 +150,11 @@ def test_content_security_policy_is_strict_and_matches_the_inline_blocks() -> No
 @pytest.mark.parametrize("source", ["fixture", "constructed"])
 def test_data_block_escapes_everything_that_could_end_it(source: str) -> None:
     log = load_log(HOSTILE) if source == "fixture" else hostile_log()
-    page = html_page(log.events, log)
+    page = html_page(everything(log))
     block = data_block(page)
     for character in ("<", ">", "&", "\u2028", "\u2029"):
         assert character not in block
-    assert json.loads(block) == json.loads(json.dumps(page_data(log.events, log)))
+    assert json.loads(block) == json.loads(json.dumps(page_data(everything(log))))
     # Exactly the page's own two scripts, however many the log tried to add.
     assert page.count("<script") == 2
     assert page.lower().count("</script") == 2
@@ -162,7 +162,7 @@ def test_data_block_escapes_everything_that_could_end_it(source: str) -> None:
 
 def test_hostile_strings_never_appear_in_html_context() -> None:
     for log in (load_log(HOSTILE), hostile_log()):
-        page = html_page(log.events, log)
+        page = html_page(everything(log))
         outside_data = page.replace(data_block(page), "")
         for needle in ("<img", "<svg", "onerror", "onload", "alert(", "javascript:", "<b>", "<!--"):
             assert needle not in outside_data.lower(), needle
@@ -172,19 +172,19 @@ def test_hostile_strings_never_appear_in_html_context() -> None:
             *("label", "select", "option", "input", "button", "span", "details", "summary"),
             *("i", "aside", "noscript", "script"),
         }
-    page = html_page(hostile_log().events, hostile_log())
+    page = html_page(everything(hostile_log()))
     assert "<title>Hostile &lt;title&gt; &amp; test</title>" in page
 
 
 def test_only_web_urls_reach_the_page() -> None:
-    data = page_data(hostile_log().events, hostile_log())
+    data = page_data(everything(hostile_log()))
     urls = {source["url"] for event in data["events"] for source in event["sources"]}
     assert urls == {"https://example.org/a?b=c&d=<e>", ""}
 
 
 def test_events_carry_their_real_precision() -> None:
     log = load_log(SMALL)
-    data = {event["id"]: event for event in page_data(log.events, log)["events"]}
+    data = {event["id"]: event for event in page_data(everything(log))["events"]}
     year = data["launches-2022"]
     assert year["precision"] == "year" and year["when"] == "2022"
     assert year["to"] - year["from"] == 365  # every day of 2022, the first to the last
@@ -196,7 +196,7 @@ def test_events_carry_their_real_precision() -> None:
     )
     arms = data["arms-2023"]
     assert arms["approximate"] and arms["when"] == "about September 2023 – June 2024"
-    assert arms["edtf"] == "2023-09/2024-06~"
+    assert arms["edtf"] == "2023-09~/2024-06~"
     assert data["drill-2023"]["when"] == "August 2023"
     assert data["singapore-2018"]["when"] == "12 June 2018"
 
@@ -223,7 +223,7 @@ def test_human_dates_never_invent_precision() -> None:
 
 def test_lanes_are_top_level_actors_and_people_count_for_their_state() -> None:
     log = load_log(SMALL)
-    data = page_data(log.events, log)
+    data = page_data(everything(log))
     events = {event["id"]: event for event in data["events"]}
     # The DMZ meeting has only people as actors; each is drawn in their state's lane.
     assert events["dmz-2019"]["lanes"] == ["DPRK", "USA", "ROK"]
@@ -236,7 +236,7 @@ def test_lanes_are_top_level_actors_and_people_count_for_their_state() -> None:
 
 def test_an_empty_selection_still_makes_a_page() -> None:
     log = load_log(SMALL)
-    page = html_page([], log)
+    page = html_page(everything(log, []))
     assert json.loads(data_block(page))["events"] == []
 
 
@@ -340,7 +340,7 @@ def test_browser_filters_by_actor_and_type(browser: Browser, bundled: Log, tmp_p
     browser.open(page, ready=READY)
     for actor in ("DPRK", "RUS", "kim-jong-un"):
         browser.choose("#actor-filter", actor)
-        expected = {event.id for event in select(bundled, Filters(actors=(actor,)))}
+        expected = {event.id for event in select(bundled, Filters(actors=(actor,))).events}
         assert visible_ids(browser) == expected, actor
         assert 0 < len(expected) < len(bundled.events)
         count = browser.one("#count").text
@@ -355,13 +355,17 @@ def test_browser_filters_by_actor_and_type(browser: Browser, bundled: Log, tmp_p
     for box in browser.all('input[name="type"]'):
         if box.get_attribute("value") not in ("summit", "weapons-test"):
             browser.click(box)
-    expected = {event.id for event in select(bundled, Filters(types=("summit", "weapons-test")))}
+    expected = {
+        event.id for event in select(bundled, Filters(types=("summit", "weapons-test"))).events
+    }
     assert visible_ids(browser) == expected
     # Both filters at once.
     browser.choose("#actor-filter", "RUS")
     expected = {
         event.id
-        for event in select(bundled, Filters(actors=("RUS",), types=("summit", "weapons-test")))
+        for event in select(
+            bundled, Filters(actors=("RUS",), types=("summit", "weapons-test"))
+        ).events
     }
     assert visible_ids(browser) == expected == {"kim-putin-2023"}
     assert_quiet(browser, page)

@@ -19,12 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import SMALL
 
-from timeline import index
+from timeline import cache, index
 from timeline.dates import PartialDate
 from timeline.errors import LogError, LookupFailed
-from timeline.query import Filters, SortKey, find_event, related_events, select
+from timeline.query import Filters, SortKey, find_event, related_events, select, selection_of
 from timeline.render.card_content import card_content, write_card_text
-from timeline.render.formats import FORMATS, Options
 from timeline.store import bundled_log_path, load_log
 
 
@@ -78,13 +77,13 @@ def test_second_query_is_answered_from_the_index(
     synthetic: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     filters = Filters(actors=("DPRK",), date_from=PartialDate("2023"))
-    _, first = index.select_from_file(synthetic, filters)
+    first = index.select_from_file(synthetic, filters)
     assert _index_rows(synthetic) == len(load_log(synthetic).events)
     _never_parse(monkeypatch)
-    second_log, second = index.select_from_file(synthetic, filters)
+    second = index.select_from_file(synthetic, filters)
     assert second == first == select(load_log(synthetic), filters)
-    assert first and all(e.sources for e in second)
-    assert {s for e in second for s in e.sources} <= set(second_log.sources_by_id)
+    assert first.events and all(e.sources for e in second.events)
+    assert {s for e in second.events for s in e.sources} == set(second.sources)
 
 
 FILTER_WORDS = [*WORDS[:6], "state dprk", "OFFICIAL 1", "zzz-nowhere"]
@@ -123,30 +122,16 @@ def test_index_answers_exactly_as_select_does(
     opened = index.open_index(synthetic, status)
     assert opened is not None
     try:
-        expected = select(full, filters, sort=sort, reverse=reverse, limit=limit)
-        assert opened.select(filters, sort=sort, reverse=reverse, limit=limit) == expected
+        expected = select(full, filters, sort=sort, reverse=reverse, limit=limit, with_related=True)
+        events = opened.select(filters, sort=sort, reverse=reverse, limit=limit)
+        assert list(events) == list(expected.events)
+        assert opened.selection(events, with_related=True) == expected
     except LookupFailed as error:
         with pytest.raises(LookupFailed, match=r"no event is tagged|no actor") as raised:
             opened.select(filters, sort=sort, reverse=reverse, limit=limit)
         assert str(raised.value) == str(error)
     finally:
         opened.close()
-
-
-@pytest.mark.usefixtures("indexed_everything")
-@pytest.mark.parametrize("name", sorted(FORMATS))
-def test_every_format_renders_the_index_view_as_the_whole_log(synthetic: Path, name: str) -> None:
-    filters = Filters(actors=("USA",), tags=(TAGS[0],))
-    full = load_log(synthetic)
-    expected_events = select(full, filters)
-    index.select_from_file(synthetic, filters)
-    view, events = index.select_from_file(synthetic, filters)
-    assert view.events == tuple(events)
-    assert events == expected_events
-    expected, actual = io.StringIO(), io.StringIO()
-    FORMATS[name].write(expected_events, full, expected, Options())
-    FORMATS[name].write(events, view, actual, Options())
-    assert actual.getvalue() == expected.getvalue()
 
 
 @pytest.fixture
@@ -180,10 +165,10 @@ def test_a_same_size_edit_with_the_old_mtime_is_never_served_stale(
     monkeypatch.setattr(index, "RACY_NS", 0)
     title = _a_title(small_copy)
     changed = title[:-1] + ("X" if title[-1] != "X" else "Y")
-    _, before = index.select_from_file(small_copy, Filters())
+    before = index.select_from_file(small_copy, Filters()).events
     assert title in [e.title for e in before]
     _same_size_edit(small_copy, f'"{title}"', f'"{changed}"')
-    _, after = index.select_from_file(small_copy, Filters())
+    after = index.select_from_file(small_copy, Filters()).events
     assert changed in [e.title for e in after]
     assert title not in [e.title for e in after]
 
@@ -199,7 +184,7 @@ def test_an_index_built_just_after_a_write_is_checked_by_digest(
     frozen = index.file_identity(small_copy.stat())
     monkeypatch.setattr(index, "file_identity", lambda status: frozen)
     _same_size_edit(small_copy, f'"{title}"', f'"{changed}"')
-    _, after = index.select_from_file(small_copy, Filters())
+    after = index.select_from_file(small_copy, Filters()).events
     assert changed in [e.title for e in after]
 
 
@@ -212,7 +197,7 @@ def test_an_index_of_an_old_write_is_trusted_without_reading_the_log(
     index.select_from_file(small_copy, Filters())
     _never_parse(monkeypatch)
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the log was read"))
-    _, events = index.select_from_file(small_copy, Filters())
+    events = index.select_from_file(small_copy, Filters()).events
     assert len(events) == len(load_log(SMALL).events)
 
 
@@ -222,8 +207,8 @@ def test_a_damaged_index_is_rebuilt(small_copy: Path) -> None:
     target = index.index_file(small_copy)
     assert target is not None
     target.write_bytes(b"not a database" * 100)
-    _, events = index.select_from_file(small_copy, Filters())
-    assert events == select(load_log(SMALL), Filters())
+    events = index.select_from_file(small_copy, Filters()).events
+    assert events == select(load_log(SMALL), Filters()).events
     assert _index_rows(small_copy) == len(events)
 
 
@@ -233,9 +218,9 @@ def test_an_unwritable_cache_folder_only_costs_the_index(
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    monkeypatch.setenv(index.CACHE_ENV, str(blocker / "cache"))
-    _, events = index.select_from_file(small_copy, Filters())
-    assert events == select(load_log(SMALL), Filters())
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocker / "cache"))
+    events = index.select_from_file(small_copy, Filters()).events
+    assert events == select(load_log(SMALL), Filters()).events
 
 
 @pytest.mark.usefixtures("indexed_everything")
@@ -243,7 +228,7 @@ def test_indexing_can_be_switched_off(small_copy: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv(index.SWITCH_ENV, "off")
     index.select_from_file(small_copy, Filters())
     assert index.index_file(small_copy) is None
-    assert not list((Path(os.environ[index.CACHE_ENV])).glob("*"))
+    assert not list((Path(os.environ[cache.CACHE_ENV])).glob("*"))
 
 
 @pytest.mark.usefixtures("indexed_everything")
@@ -358,12 +343,15 @@ def test_show_from_the_index_finds_and_relates_as_the_whole_log_does(
     index.select_from_file(bundled_copy, Filters())
     _never_parse(monkeypatch)
     for event in full.events:
-        view, found, related = index.show_from_file(bundled_copy, event.id.upper())
+        view, found = index.show_from_file(bundled_copy, event.id.upper())
         assert found == event
-        assert related == related_events(full, event)
+        assert list(view.related_to(found)) == related_events(full, event)
+        assert view == selection_of(full, [event], with_related=True)
         expected, actual = io.StringIO(), io.StringIO()
-        write_card_text(card_content(event, full, related), expected)
-        write_card_text(card_content(found, view, related), actual)
+        write_card_text(
+            card_content(event, selection_of(full, [event], with_related=True)), expected
+        )
+        write_card_text(card_content(found, view), actual)
         assert actual.getvalue() == expected.getvalue()
 
 

@@ -18,7 +18,7 @@ from timeline.dates import PartialDate
 from timeline.document import dumps, log_json
 from timeline.model import Log
 from timeline.query import Filters, select, sort_events
-from timeline.render.csv_out import FORMULA_TRIGGERS, defuse, undefuse
+from timeline.render.delimited import FORMULA_TRIGGERS, defuse, undefuse
 from timeline.render.sanitize import for_terminal, one_line
 from timeline.store import parse_log
 
@@ -252,12 +252,12 @@ def test_filters_only_ever_narrow(
     raw: dict[str, Any], actors: list[str], types: list[str], start: str | None, stop: str | None
 ) -> None:
     log = load(raw)
-    everything = select(log, Filters())
+    everything = select(log, Filters()).events
     date_from = PartialDate(start) if start else None
     date_to = PartialDate(stop) if stop else None
     narrowed = select(
         log, Filters(actors=actors, types=types, date_from=date_from, date_to=date_to)
-    )
+    ).events
     assert {e.id for e in narrowed} <= {e.id for e in everything}
     for event in narrowed:
         assert not types or event.type in types
@@ -265,14 +265,14 @@ def test_filters_only_ever_narrow(
         assert date_to is None or event.earliest <= date_to.latest
     more = select(
         log, Filters(actors=[*actors, "BBB"], types=types, date_from=date_from, date_to=date_to)
-    )
+    ).events
     assert {e.id for e in more} <= {e.id for e in narrowed}
 
 
 @given(logs(), st.integers(min_value=0, max_value=15))
 def test_limit_takes_a_prefix(raw: dict[str, Any], limit: int) -> None:
     log = load(raw)
-    assert select(log, Filters(), limit=limit) == select(log, Filters())[:limit]
+    assert select(log, Filters(), limit=limit).events == select(log, Filters()).events[:limit]
 
 
 cells = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30)

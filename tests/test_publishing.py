@@ -10,7 +10,7 @@ from pathlib import Path
 
 import icalendar
 from markdown_it import MarkdownIt
-from tests.conftest import HOSTILE, SMALL, Run
+from tests.conftest import HOSTILE, SMALL, Run, everything
 
 from timeline.render.ics import fold, ics_text, write_ics
 from timeline.render.markdown import md_text
@@ -96,7 +96,7 @@ def test_ics_parses_back_to_the_same_events_and_dates(tmp_path: Path, run: RunCl
 def test_ics_lines_are_folded_and_escaped() -> None:
     log = load_log(HOSTILE)
     out = io.StringIO()
-    write_ics(log.events, log, out, stamp=datetime(2026, 1, 1))
+    write_ics(everything(log), out, stamp=datetime(2026, 1, 1))
     text = out.getvalue()
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert "\x1b" not in text and "\n" not in text.replace("\r\n", "")

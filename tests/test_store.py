@@ -165,10 +165,10 @@ def test_the_log_path_comes_from_the_option_then_the_environment_then_the_packag
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("TIMELINE_DATA", "/from/env.json")
-    assert resolve_log_path("given.json") == Path("given.json")
-    assert resolve_log_path(None) == Path("/from/env.json")
+    assert resolve_log_path("given.json") == (Path("given.json"), True)
+    assert resolve_log_path(None) == (Path("/from/env.json"), True)
     monkeypatch.setenv("TIMELINE_DATA", "")
-    assert resolve_log_path(None) == bundled_log_path()
+    assert resolve_log_path(None) == (bundled_log_path(), False)
     assert bundled_log_path().is_file()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.browser import Browser, launch, unavailable
-from tests.conftest import HOSTILE, SMALL, Run
+from tests.conftest import HOSTILE, SMALL, Run, everything
 
 from timeline.dates import PartialDate
 from timeline.model import Actor, ActorRef, Event, Log, Source
@@ -87,7 +87,7 @@ def markup(text: str) -> _Markup:
 
 def test_dates_carry_only_the_parts_the_log_knows() -> None:
     log = load_log(bundled_log_path())
-    document = timelinejs_document(log.events, log)
+    document = timelinejs_document(everything(log))
     slides = {slide["unique_id"]: slide for slide in document["events"]}
     assert len(slides) == len(log.events) == 53
     parts = {"year": ["year"], "month": ["year", "month"], "day": ["year", "month", "day"]}
@@ -117,18 +117,18 @@ def test_slides_have_the_event_id_and_group() -> None:
         ("status", {"hanoi-2019": "confirmed", "arms-2023": "disputed"}),
         ("actor", {"dmz-2019": "kim-jong-un", "arms-2023": "DPRK", "drill-2023": "USA"}),
     ):
-        document = timelinejs_document(log.events, log, group_by=group_by)
+        document = timelinejs_document(everything(log), group_by=group_by)
         groups = {slide["unique_id"]: slide["group"] for slide in document["events"]}
         assert list(groups) == [event.id for event in log.events]
         for event_id, group in expected.items():
             assert groups[event_id] == group
     with pytest.raises(ValueError, match="group_by"):
-        timelinejs_document(log.events, log, group_by="colour")
+        timelinejs_document(everything(log), group_by="colour")
 
 
 def test_title_slide_and_fields() -> None:
     log = load_log(SMALL)
-    document = timelinejs_document(log.events, log)
+    document = timelinejs_document(everything(log))
     assert document["title"] == {"text": {"headline": "Small fixture log", "text": ""}}
     assert set(document) == {"title", "events"}
     allowed = {"unique_id", "start_date", "end_date", "display_date", "text", "group", "autolink"}
@@ -140,7 +140,7 @@ def test_title_slide_and_fields() -> None:
 
 def test_text_is_escaped_and_only_web_sources_become_links() -> None:
     for log in (load_log(HOSTILE), hostile_log(), load_log(bundled_log_path())):
-        document = timelinejs_document(log.events, log, group_by="actor")
+        document = timelinejs_document(everything(log), group_by="actor")
         for slide in document["events"]:
             event = log.events_by_id[slide["unique_id"]]
             assert slide["text"]["headline"] == html.escape(event.title)
@@ -155,7 +155,7 @@ def test_text_is_escaped_and_only_web_sources_become_links() -> None:
                 else:
                     assert attrs == {}
             assert event.summary.replace("\n", "") in "".join(body.text)
-    hostile = timelinejs_document(hostile_log().events, hostile_log(), group_by="actor")
+    hostile = timelinejs_document(everything(hostile_log()), group_by="actor")
     first = hostile["events"][0]
     links = [attrs for tag, attrs in markup(first["text"]["text"]).tags if tag == "a"]
     assert [link["href"] for link in links] == [
@@ -168,17 +168,17 @@ def test_text_is_escaped_and_only_web_sources_become_links() -> None:
     assert first["group"] == html.escape(html.escape(f"{MARKUP}&amp;"))
     assert hostile["title"]["text"]["headline"] == html.escape(f"Hostile {MARKUP}")
     second = hostile["events"][1]
-    assert second["text"]["text"] == "<p>Line one<br>Line two</p><p>Second paragraph</p>"
+    assert second["text"]["text"].endswith("<p>Line one<br>Line two</p><p>Second paragraph</p>")
     assert second["display_date"] == "about 2020-02"
 
 
 def test_write_timelinejs_writes_the_document() -> None:
     log = load_log(HOSTILE)
     stream = io.StringIO()
-    write_timelinejs(log.events, log, stream, group_by="status")
+    write_timelinejs(everything(log), stream, group_by="status")
     text = stream.getvalue()
     assert text.endswith("\n")
-    assert json.loads(text) == timelinejs_document(log.events, log, group_by="status")
+    assert json.loads(text) == timelinejs_document(everything(log), group_by="status")
     assert "\u2028" not in text and "\x1b" not in text
 
 
@@ -225,8 +225,8 @@ SLIDES = ".tl-slide:not(.tl-slide-titleslide)"
 
 def test_timelinejs_renders_every_event(browser: Browser, tmp_path: Path) -> None:
     log = load_log(bundled_log_path())
-    events = select(log, Filters())
-    page = reader_page(timelinejs_document(events, log), tmp_path / "timelinejs.html")
+    events = select(log, Filters()).events
+    page = reader_page(timelinejs_document(everything(log)), tmp_path / "timelinejs.html")
     browser.open(page, ready=READY)
     slide_ids = browser.attributes(SLIDES, "id")
     assert sorted(slide_ids) == sorted(event.id for event in events)
@@ -255,7 +255,7 @@ def test_timelinejs_renders_every_event(browser: Browser, tmp_path: Path) -> Non
 
 def test_timelinejs_runs_no_script_from_a_hostile_export(browser: Browser, tmp_path: Path) -> None:
     log = hostile_log()
-    document = timelinejs_document(log.events, log, group_by="actor")
+    document = timelinejs_document(everything(log), group_by="actor")
     page = reader_page(document, tmp_path / "hostile.html")
     browser.open(page, ready=READY)
     assert browser.attributes(SLIDES, "id") == ["hostile-1", "hostile-2"]

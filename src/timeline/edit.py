@@ -1,14 +1,73 @@
-"""Changing a log without losing anything: its canonical text, and adding an event to it."""
+"""Changing a log without losing anything: its canonical text, adding an event, reformatting.
+
+A change is a read-modify-write under the log's lock: the log is read and validated, changed,
+validated whole again, and written atomically (the old file or the new, never a broken one).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from timeline.document import dumps, log_json
-from timeline.model import Log
+from timeline.errors import TimelineError
+from timeline.model import Event, Log
 from timeline.query import sort_events
+from timeline.store import atomic_output, build_log, load_log, locked, parse_json, read_log_file
+
+
+class Added(NamedTuple):
+    log: Log  # the log with the event
+    event: Event  # the event as added
+    written: bool  # False for a dry run
+
+
+def add_event(
+    target: Path, additions: dict[str, Any], *, lock_timeout: float, dry_run: bool = False
+) -> Added:
+    """Add an event (and any new sources and actors) to the log at `target`.
+
+    `additions` is an event object, or `{"event": ..., "sources": [...], "actors": [...]}`. An
+    event without an id is given one from its title and year (`propose_id`). The whole log is
+    validated with the event before anything is written; it is rewritten in canonical form.
+    """
+    with locked(target, timeout=lock_timeout):
+        document = parse_json(_read_bytes(target), str(target))
+        log = build_log(document, str(target))
+        event = additions.get("event", additions)
+        if isinstance(event, dict) and not event.get("id") and isinstance(event.get("title"), str):
+            year = str(event.get("date", ""))[:4]
+            event["id"] = propose_id(event["title"], year, {e.id for e in log.events})
+        try:
+            changed = with_additions(document, additions)
+        except ValueError as error:
+            raise TimelineError(str(error)) from None
+        new_log = build_log(changed, f"{target} with the new event")
+        new_event = new_log.events[-1]
+        if not dry_run:
+            with atomic_output(target, overwrite=True) as stream:
+                stream.write(canonical_text(new_log))
+    return Added(new_log, new_event, written=not dry_run)
+
+
+def format_log(target: Path, *, lock_timeout: float, check: bool = False) -> bool:
+    """Rewrite the log at `target` in canonical form; whether it was (or, with `check`, would
+    be) changed. Values never change, so a log that is already canonical is left untouched."""
+    if check:
+        return _read_bytes(target) != canonical_text(load_log(target)).encode()
+    with locked(target, timeout=lock_timeout):
+        text = canonical_text(load_log(target))
+        if _read_bytes(target) == text.encode():
+            return False
+        with atomic_output(target, overwrite=True) as stream:
+            stream.write(text)
+    return True
+
+
+def _read_bytes(path: Path) -> bytes:
+    return read_log_file(path)[0]
 
 
 def canonical(log: Log) -> Log:

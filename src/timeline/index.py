@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from timeline.actors import Actors
+from timeline.cache import cache_folder, key
 from timeline.dates import PartialDate
 from timeline.errors import LookupFailed
 from timeline.model import (
@@ -41,14 +43,15 @@ from timeline.query import (
     Filters,
     Matcher,
     Related,
+    Selection,
     SortKey,
     actor_names,
     compile_filters,
     did_you_mean,
     find_event,
-    related_events,
     searchable_text,
     select,
+    selection_of,
     suggest_ids,
 )
 from timeline.store import decode_text, file_identity, parse_log_text, read_log_file
@@ -64,7 +67,6 @@ FORMAT = 1
 MIN_BYTES = 1 << 20
 # How close to a file's last write its timestamps may not yet tell two writes apart.
 RACY_NS = 2_000_000_000
-CACHE_ENV = "TIMELINE_CACHE_DIR"
 SWITCH_ENV = "TIMELINE_INDEX"
 
 _TABLES = """
@@ -108,37 +110,35 @@ def select_from_file(
     sort: SortKey = "date",
     reverse: bool = False,
     limit: int | None = None,
+    with_related: bool = False,
     defer_indexing: bool = False,
-) -> tuple[Log, list[Event]]:
-    """`query.select` over the log at `log_path`, and the log as the renderers need it.
+) -> Selection:
+    """`query.select` over the log at `log_path`: the same `Selection`, from the index if it can.
 
     A large log is answered from its index when the index matches the file, and indexed after a
-    full load when not: at once, or with `defer_indexing` by `build_deferred_indexes`. The log
-    returned from an index holds only what the renderers look up: every actor, the sources the
-    chosen events cite, and those events.
+    full load when not: at once, or with `defer_indexing` by `build_deferred_indexes`.
     """
     with _fresh_index(log_path) as index:
         if index is not None:
             with contextlib.suppress(*_damaged()):
                 events = index.select(filters, sort=sort, reverse=reverse, limit=limit)
-                return index.view(events), events
+                return index.selection(events, with_related=with_related)
     log = _load(log_path, defer_indexing)
-    return log, select(log, filters, sort=sort, reverse=reverse, limit=limit)
+    return select(log, filters, sort=sort, reverse=reverse, limit=limit, with_related=with_related)
 
 
 def show_from_file(
     log_path: Path, event_id: str, *, defer_indexing: bool = False
-) -> tuple[Log, Event, list[Related]]:
-    """`query.find_event` and `query.related_events` for the log at `log_path`, as above."""
+) -> tuple[Selection, Event]:
+    """`query.find_event` for the log at `log_path`, and the event's selection with relations."""
     with _fresh_index(log_path) as index:
         if index is not None:
             with contextlib.suppress(*_damaged()):
                 event = index.find(event_id)
-                related = index.related(event)
-                return index.view([event, *(r.event for r in related)]), event, related
+                return index.selection([event], with_related=True), event
     log = _load(log_path, defer_indexing)
     event = find_event(log, event_id)
-    return log, event, related_events(log, event)
+    return selection_of(log, [event], with_related=True), event
 
 
 def completions_from_index(log_path: Path, prefix: str) -> list[tuple[str, str]] | None:
@@ -230,19 +230,8 @@ def index_file(log_path: Path) -> Path | None:
     """Where the index of the log at `log_path` lives, or None when indexing is switched off."""
     if os.environ.get(SWITCH_ENV, "").strip().lower() in {"off", "0", "no", "false"}:
         return None
-    configured = os.environ.get(CACHE_ENV, "")
-    if configured:
-        folder = Path(configured)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME", "")
-        try:
-            folder = (Path(base) if base else Path.home() / ".cache") / "timeline"
-        except RuntimeError:  # no home folder to be found
-            return None
-    import hashlib
-
-    name = hashlib.sha256(os.fsencode(os.path.realpath(log_path))).hexdigest()[:32]
-    return folder / f"index-{name}.sqlite"
+    folder = cache_folder()
+    return None if folder is None else folder / f"index-{key(log_path)}.sqlite"
 
 
 def worth_indexing(status: os.stat_result) -> bool:
@@ -255,15 +244,9 @@ class Index:
     def __init__(self, connection: sqlite3.Connection, meta: sqlite3.Row) -> None:
         self._connection = connection
         self._meta = meta
-        self.actors = tuple(
+        self.actors = Actors(
             decode_actor(record)
             for (record,) in connection.execute("SELECT record FROM actors ORDER BY position")
-        )
-        self._header = Log(
-            title=meta["title"],
-            description=meta["description"],
-            actors=self.actors,
-            schema_url=meta["schema_url"],
         )
 
     def close(self) -> None:
@@ -278,7 +261,7 @@ class Index:
         limit: int | None = None,
     ) -> list[Event]:
         """What `query.select(log, ...)` gives for the indexed log, from SQL."""
-        matcher = compile_filters(self._header, filters, set(json.loads(self._meta["tags"])))
+        matcher = compile_filters(self.actors, filters, set(json.loads(self._meta["tags"])))
         where, parameters = _conditions(matcher)
         direction = " DESC" if reverse else ""
         order = ", ".join(column + direction for column in _ORDER[sort])
@@ -323,38 +306,6 @@ class Index:
             rows += query(f"{pick} id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
         return suggest_ids(list(dict.fromkeys(rows)), text)
 
-    def related(self, event: Event) -> list[Related]:
-        """What `query.related_events` gives: relations declared, then those pointing here."""
-        declared = {
-            found.id: found
-            for found in map(
-                decode_event,
-                (
-                    record
-                    for (record,) in self._connection.execute(
-                        "SELECT record FROM events WHERE id IN (SELECT value FROM json_each(?))",
-                        (json.dumps([rel.id for rel in event.related]),),
-                    )
-                ),
-            )
-        }
-        found = [
-            Related(rel.rel, declared[rel.id], outgoing=True)
-            for rel in event.related
-            if rel.id in declared
-        ]
-        incoming = self._connection.execute(
-            "SELECT relations.rel, events.record FROM relations"
-            " JOIN events ON events.position = relations.position"
-            " WHERE relations.target = ? ORDER BY relations.position, relations.ordinal",
-            (event.id,),
-        )
-        found.extend(
-            Related(INVERSE_RELATION[rel], decode_event(record), outgoing=False)
-            for rel, record in incoming
-        )
-        return found
-
     def ids_and_titles(self, prefix: str, limit: int = 500) -> list[tuple[str, str]]:
         """Events whose id starts with `prefix` in any case, for shell completion."""
         folded = prefix.casefold()
@@ -364,21 +315,59 @@ class Index:
         )
         return [(event_id, title) for event_id, title in rows]
 
-    def view(self, events: list[Event]) -> Log:
-        """A log of these events with every actor and the sources they cite, for the renderers."""
-        cited = sorted({source for event in events for source in event.sources})
+    def selection(self, events: list[Event], *, with_related: bool = False) -> Selection:
+        """What `query.selection_of` gives for these events of the indexed log."""
+        cited = list(dict.fromkeys(source for event in events for source in event.sources))
         rows = self._connection.execute(
-            "SELECT record FROM sources WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            "SELECT id, record FROM sources WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(cited),),
         )
-        return Log(
-            title=self._header.title,
-            description=self._header.description,
-            actors=self.actors,
-            sources=tuple(decode_source(record) for (record,) in rows),
+        found = dict(rows)
+        return Selection(
+            title=self._meta["title"],
+            description=self._meta["description"],
             events=tuple(events),
-            schema_url=self._header.schema_url,
+            actors=Actors(self.actors.closure(ref.id for event in events for ref in event.actors)),
+            sources={s: decode_source(found[s]) for s in cited if s in found},
+            related=self._related(events) if with_related else None,
         )
+
+    def _related(self, events: list[Event]) -> dict[str, tuple[Related, ...]]:
+        """What `query.selection_of` gives: relations declared, then those pointing at each."""
+        declared_ids = sorted({rel.id for event in events for rel in event.related})
+        declared = {
+            found.id: found
+            for found in (
+                decode_event(record)
+                for (record,) in self._connection.execute(
+                    "SELECT record FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(declared_ids),),
+                )
+            )
+        }
+        incoming: dict[str, list[Related]] = {}
+        rows = self._connection.execute(
+            "SELECT relations.target, relations.rel, events.record FROM relations"
+            " JOIN events ON events.position = relations.position"
+            " WHERE relations.target IN (SELECT value FROM json_each(?))"
+            " ORDER BY relations.position, relations.ordinal",
+            (json.dumps(sorted({event.id for event in events})),),
+        )
+        for target, rel, record in rows:
+            incoming.setdefault(target, []).append(
+                Related(INVERSE_RELATION[rel], decode_event(record), outgoing=False)
+            )
+        return {
+            event.id: (
+                *(
+                    Related(rel.rel, declared[rel.id], outgoing=True)
+                    for rel in event.related
+                    if rel.id in declared
+                ),
+                *incoming.get(event.id, ()),
+            )
+            for event in events
+        }
 
 
 def _conditions(matcher: Matcher) -> tuple[str, list[Any]]:
@@ -532,7 +521,7 @@ def _fill(
     connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA synchronous = OFF")
     connection.executescript(_TABLES)
-    names = actor_names(log)
+    names = actor_names(log.registry)
     tags = sorted({tag for event in log.events for tag in event.tags})
     with connection:
         connection.execute(
@@ -610,12 +599,9 @@ def _digest(data: bytes) -> str:
 
 
 def _program() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from timeline.version import VERSION
 
-    try:
-        return version("timeline")
-    except PackageNotFoundError:
-        return "unknown"
+    return VERSION
 
 
 # Records are JSON arrays in field order: quick to decode, and nothing in them can run code.

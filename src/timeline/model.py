@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from timeline.dates import PartialDate
+
+if TYPE_CHECKING:
+    from timeline.actors import Actors
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ACTOR_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
@@ -164,6 +167,7 @@ class Log:
     __slots__ = (
         "_actors_by_id",
         "_events_by_id",
+        "_registry",
         "_sources_by_id",
         "actors",
         "description",
@@ -191,6 +195,7 @@ class Log:
         self._actors_by_id: dict[str, Actor] | None = None
         self._sources_by_id: dict[str, Source] | None = None
         self._events_by_id: dict[str, Event] | None = None
+        self._registry: Actors | None = None
 
     def _fields(self) -> tuple[object, ...]:
         return (
@@ -222,6 +227,15 @@ class Log:
         if self._actors_by_id is None:
             self._actors_by_id = {actor.id: actor for actor in self.actors}
         return self._actors_by_id
+
+    @property
+    def registry(self) -> Actors:
+        """The actors with their membership and names, for lookups (`timeline.actors`)."""
+        if self._registry is None:
+            from timeline.actors import Actors
+
+            self._registry = Actors(self.actors)
+        return self._registry
 
     @property
     def sources_by_id(self) -> dict[str, Source]:

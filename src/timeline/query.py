@@ -1,17 +1,42 @@
-"""Filtering, sorting and looking up events: pure functions over a validated `Log`."""
+"""Filtering, sorting and looking up events: pure functions over a validated `Log`.
+
+A query's answer is a `Selection`: the chosen events in order, and every actor, source and
+related event they reference. The SQLite index (`timeline.index`) answers with the same
+`Selection` from its tables; renderers receive nothing else, so both paths print the same.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Literal, NamedTuple
 
+from timeline.actors import Actors, did_you_mean
 from timeline.dates import PartialDate
 from timeline.errors import LookupFailed
-from timeline.model import INVERSE_RELATION, Actor, Event, Log
+from timeline.model import INVERSE_RELATION, Event, Log, Source
 
 SortKey = Literal["date", "title", "id"]
+SORT_KEYS: tuple[str, ...] = ("date", "title", "id")
+
+__all__ = [
+    "SORT_KEYS",
+    "Filters",
+    "Matcher",
+    "Related",
+    "Selection",
+    "SortKey",
+    "choose",
+    "compile_filters",
+    "did_you_mean",
+    "find_event",
+    "related_events",
+    "select",
+    "selection_of",
+    "sort_events",
+    "suggest_events",
+]
 
 
 class Filters(NamedTuple):
@@ -33,6 +58,31 @@ class Related(NamedTuple):
     outgoing: bool
 
 
+class Selection(NamedTuple):
+    """What a query chose, with everything needed to show it and nothing more.
+
+    `actors` holds every actor the events name and every actor those belong to; `sources` every
+    source they cite, in order of first citation; `related` (when asked for) each event's
+    relations in both directions, keyed by event id.
+    """
+
+    title: str
+    description: str | None
+    events: tuple[Event, ...]
+    actors: Actors
+    sources: Mapping[str, Source]
+    related: Mapping[str, tuple[Related, ...]] | None = None
+
+    def related_to(self, event: Event) -> tuple[Related, ...]:
+        if self.related is None:
+            raise ValueError("this selection was made without relations")
+        return self.related.get(event.id, ())
+
+    def cited(self, event: Event) -> list[Source]:
+        """The sources an event cites, in its order."""
+        return [self.sources[s] for s in event.sources if s in self.sources]
+
+
 class Matcher(NamedTuple):
     """`Filters` resolved against a log: actor ids (with members), folded tags and search terms."""
 
@@ -51,13 +101,75 @@ def select(
     sort: SortKey = "date",
     reverse: bool = False,
     limit: int | None = None,
-) -> list[Event]:
+    with_related: bool = False,
+) -> Selection:
     """The events matching every filter, in the order asked for, at most `limit` of them."""
-    matcher = compile_filters(log, filters, {tag for event in log.events for tag in event.tags})
-    names = actor_names(log) if matcher.terms else {}
+    chosen = choose(log, filters, sort=sort, reverse=reverse, limit=limit)
+    return selection_of(log, chosen, with_related=with_related)
+
+
+def choose(
+    log: Log,
+    filters: Filters,
+    *,
+    sort: SortKey = "date",
+    reverse: bool = False,
+    limit: int | None = None,
+) -> list[Event]:
+    """Just the chosen events of `select`."""
+    matcher = compile_filters(
+        log.registry, filters, {tag for event in log.events for tag in event.tags}
+    )
+    names = actor_names(log.registry) if matcher.terms else {}
     chosen = [event for event in log.events if _matches(event, matcher, names)]
     ordered = sort_events(chosen, sort, reverse=reverse)
     return ordered if limit is None else ordered[:limit]
+
+
+def selection_of(log: Log, events: Sequence[Event], *, with_related: bool = False) -> Selection:
+    """`events` of `log` with every actor, source and (if asked) related event they reference."""
+    by_id = log.sources_by_id
+    cited = dict.fromkeys(source for event in events for source in event.sources)
+    related: dict[str, tuple[Related, ...]] | None = None
+    if with_related:
+        incoming = _incoming(log)
+        related = {
+            event.id: tuple(_related(log, event, incoming.get(event.id, ()))) for event in events
+        }
+    return Selection(
+        title=log.title,
+        description=log.description,
+        events=tuple(events),
+        actors=Actors(log.registry.closure(ref.id for event in events for ref in event.actors)),
+        sources={source: by_id[source] for source in cited if source in by_id},
+        related=related,
+    )
+
+
+def _incoming(log: Log) -> dict[str, list[tuple[str, Event]]]:
+    """For each event id, the relations that point at it: (rel, the event declaring it)."""
+    found: dict[str, list[tuple[str, Event]]] = {}
+    for other in log.events:
+        for rel in other.related:
+            found.setdefault(rel.id, []).append((rel.rel, other))
+    return found
+
+
+def _related(log: Log, event: Event, incoming: Iterable[tuple[str, Event]]) -> Iterable[Related]:
+    by_id = log.events_by_id
+    for rel in event.related:
+        if rel.id in by_id:
+            yield Related(rel.rel, by_id[rel.id], outgoing=True)
+    for kind, other in incoming:
+        yield Related(INVERSE_RELATION[kind], other, outgoing=False)
+
+
+def related_events(log: Log, event: Event) -> list[Related]:
+    """Relations in both directions: those the event declares, then those that point at it."""
+    incoming = [
+        (rel.rel, other) for other in log.events for rel in other.related if rel.id == event.id
+    ]
+    return list(_related(log, event, incoming))
 
 
 def sort_events(
@@ -76,30 +188,14 @@ def sort_events(
     return listed
 
 
-def resolve_actor(log: Log, text: str) -> frozenset[str]:
-    """The actor ids that `text` (an id, name or alias, any case) stands for, with their members.
-
-    A state stands for its people too: `DPRK` matches an event whose only actor is Kim Jong Un.
-    """
-    wanted = text.strip().casefold()
-    for actor in log.actors:
-        if wanted in _names_of(actor):
-            return frozenset(_with_members(log, actor.id))
-    known = {name: actor.id for actor in log.actors for name in _names_of(actor)}
-    close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)
-    hint = did_you_mean(sorted({known[name] for name in close}))
-    raise LookupFailed(f"no actor called {text!r}{hint}")
-
-
 def find_event(log: Log, event_id: str) -> Event:
     """The event with this id (any case); else `LookupFailed` suggesting close ids and titles."""
     by_id = log.events_by_id
     if event_id in by_id:
         return by_id[event_id]
     folded = event_id.strip().casefold()
-    for event in log.events:
-        if event.id == folded:
-            return event
+    if folded in by_id:
+        return by_id[folded]
     raise LookupFailed(
         f"no event with id {event_id!r}{did_you_mean(suggest_events(log, event_id))}"
     )
@@ -124,27 +220,14 @@ def suggest_ids(candidates: Sequence[tuple[str, str]], text: str, limit: int = 3
     return list(dict.fromkeys([*by_id, *by_title, *by_words]))[:limit]
 
 
-def related_events(log: Log, event: Event) -> list[Related]:
-    """Relations in both directions: those the event declares, then those that point at it."""
-    by_id = log.events_by_id
-    found = [
-        Related(rel.rel, by_id[rel.id], outgoing=True) for rel in event.related if rel.id in by_id
-    ]
-    for other in log.events:
-        for rel in other.related:
-            if rel.id == event.id:
-                found.append(Related(INVERSE_RELATION[rel.rel], other, outgoing=False))
-    return found
-
-
-def compile_filters(log: Log, filters: Filters, known_tags: set[str]) -> Matcher:
-    """Resolve actor names against `log.actors`; an unknown actor or tag raises `LookupFailed`."""
+def compile_filters(actors: Actors, filters: Filters, known_tags: set[str]) -> Matcher:
+    """Resolve actor names against the registry; an unknown actor or tag raises `LookupFailed`."""
     tags = frozenset(tag.casefold() for tag in filters.tags)
     for tag in sorted(tags - known_tags):
         close = difflib.get_close_matches(tag, sorted(known_tags), n=3, cutoff=0.6)
         raise LookupFailed(f"no event is tagged {tag!r}{did_you_mean(close)}")
     return Matcher(
-        actor_sets=[resolve_actor(log, actor) for actor in filters.actors],
+        actor_sets=[actors.members(actors.resolve(actor).id) for actor in filters.actors],
         types=frozenset(filters.types),
         tags=tags,
         start=filters.date_from.earliest if filters.date_from else None,
@@ -181,33 +264,6 @@ def searchable_text(event: Event, names: dict[str, str]) -> str:
     return "\n".join(parts).casefold()
 
 
-def actor_names(log: Log) -> dict[str, str]:
+def actor_names(actors: Actors) -> dict[str, str]:
     """Each actor id -> its id, name and aliases in one string, for `searchable_text`."""
-    return {actor.id: " ".join([actor.id, actor.name, *actor.aliases]) for actor in log.actors}
-
-
-def _names_of(actor: Actor) -> set[str]:
-    return {
-        actor.id.casefold(),
-        actor.name.casefold(),
-        *(alias.casefold() for alias in actor.aliases),
-    }
-
-
-def _with_members(log: Log, actor_id: str) -> set[str]:
-    members = {actor_id}
-    frontier = [actor_id]
-    while frontier:
-        parent = frontier.pop()
-        for actor in log.actors:
-            if parent in actor.member_of and actor.id not in members:
-                members.add(actor.id)
-                frontier.append(actor.id)
-    return members
-
-
-def did_you_mean(candidates: Sequence[str]) -> str:
-    """'; did you mean 'a' or 'b'?' for a message, or nothing when there is no candidate."""
-    if not candidates:
-        return ""
-    return "; did you mean " + " or ".join(repr(c) for c in candidates) + "?"
+    return {actor.id: " ".join([actor.id, actor.name, *actor.aliases]) for actor in actors}

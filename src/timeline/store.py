@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from timeline import fastload
 from timeline.errors import SECTION_NOUN, Finding, LogError, OutputError
@@ -48,12 +48,50 @@ def bundled_log_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "events.json"
 
 
-def resolve_log_path(explicit: str | Path | None) -> Path:
-    """`--data PATH`, else `$TIMELINE_DATA`, else the bundled log."""
+class LogPath(NamedTuple):
+    """Which log a command works on, and whether the user named it (or it is the default)."""
+
+    path: Path
+    named: bool
+
+
+def resolve_log_path(explicit: str | Path | None) -> LogPath:
+    """`--data PATH`, else `$TIMELINE_DATA`, else the bundled log (not named)."""
     if explicit is not None and str(explicit) != "":
-        return Path(explicit)
+        return LogPath(Path(explicit), named=True)
     from_env = os.environ.get(ENV_VAR, "")
-    return Path(from_env) if from_env else bundled_log_path()
+    if from_env:
+        return LogPath(Path(from_env), named=True)
+    return LogPath(bundled_log_path(), named=False)
+
+
+def writable(log: LogPath) -> Path:
+    """The path of a log that may be changed: one the user named, never the bundled log.
+
+    The bundled log is read-only to every command: found through the installed package or an
+    editable checkout's `data/`, it is changed only when named (`fmt data/events.json`).
+    """
+    if not log.named:
+        raise LogError(
+            str(log.path),
+            [
+                Finding(
+                    "is the bundled log, which commands only read; name the log to change "
+                    "with --data PATH (or TIMELINE_DATA)"
+                )
+            ],
+        )
+    if is_packaged(log.path):
+        raise LogError(
+            str(log.path),
+            [
+                Finding(
+                    "is the log installed with timeline; copy it and give --data PATH "
+                    "(or TIMELINE_DATA)"
+                )
+            ],
+        )
+    return log.path
 
 
 def load_log(path: Path) -> Log:
@@ -328,6 +366,8 @@ def atomic_output(path: Path, *, overwrite: bool, encoding: str = "utf-8") -> It
     import stat
     import tempfile
 
+    if path.is_symlink():  # write the file the link points to, and keep the link
+        path = Path(os.path.realpath(path))
     if path.is_dir():
         raise OutputError(f"{path}: is a directory")
     try:
@@ -451,20 +491,27 @@ def is_packaged(path: Path) -> bool:
 
 @contextlib.contextmanager
 def locked(path: Path, *, timeout: float) -> Iterator[None]:
-    """Hold the log's lock (a `.NAME.lock` file beside it) for a read-modify-write.
+    """Hold the log's lock for a read-modify-write.
 
     Every writer takes the same lock, so concurrent `add`s run one after the other and none is
-    lost. Waits up to `timeout` seconds for a writer that holds it, then gives up clearly.
+    lost. Waits up to `timeout` seconds for a writer that holds it, then gives up clearly. The
+    lock lives in a private folder of the user's (see `cache.lock_file`), keyed by the log's real
+    path, so nothing is left beside the log and a link to the log shares its lock.
     """
     import fcntl
     import time
 
-    lock_path = path.with_name(f".{path.name}.lock")
+    from timeline.cache import lock_file
+
+    if not path.exists():
+        raise LogError(str(path), [Finding("no such file")])
     try:
-        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        lock_path = lock_file(path)
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
         raise OutputError(
-            f"{path}: cannot create the lock {lock_path.name}: {error.strerror or error}"
+            f"{path}: cannot create its lock: {error.strerror or error}{where}"
         ) from None
     try:
         deadline = time.monotonic() + timeout
@@ -475,7 +522,7 @@ def locked(path: Path, *, timeout: float) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise OutputError(
-                        f"{path}: another process has held the lock {lock_path.name} for over {timeout:g} s; "
+                        f"{path}: another process has held the log's lock for over {timeout:g} s; "
                         "try again, or stop the other process"
                     ) from None
                 time.sleep(0.01)

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from timeline.cli import app
 from timeline.cli.options import (
     DataOption,
     choice,
     complete_actor,
+    complete_choices,
+    complete_tag,
     complete_type,
     log_path,
-    writable,
+    partial_date,
 )
 from timeline.errors import TimelineError
 from timeline.model import EVENT_TYPES, RELATION_TYPES, STATUSES
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from timeline.model import Log
 
 
-@app.command()
 def add(
     ctx: typer.Context,
     id_: Annotated[
@@ -33,15 +33,20 @@ def add(
         typer.Option(
             "--id",
             show_default=False,
+            callback=_slugs("id"),
             help="The event's id (default: made from the title and year).",
         ),
     ] = None,
     title: Annotated[str | None, typer.Option(show_default=False, help="One line.")] = None,
     date: Annotated[
-        str | None, typer.Option(show_default=False, help="YYYY, YYYY-MM or YYYY-MM-DD.")
+        str | None,
+        typer.Option(show_default=False, callback=_date_text, help="YYYY, YYYY-MM or YYYY-MM-DD."),
     ] = None,
     end: Annotated[
-        str | None, typer.Option(show_default=False, help="Last day, for a multi-day event.")
+        str | None,
+        typer.Option(
+            show_default=False, callback=_date_text, help="Last day, for a multi-day event."
+        ),
     ] = None,
     approximate: Annotated[
         bool, typer.Option("--approximate", help="The date itself is uncertain.")
@@ -71,7 +76,10 @@ def add(
         str | None, typer.Option(show_default=False, help="Where it happened.")
     ] = None,
     country: Annotated[
-        str | None, typer.Option(show_default=False, help="ISO 3166-1 alpha-3 code.")
+        str | None,
+        typer.Option(
+            show_default=False, callback=_country, help="ISO 3166-1 alpha-3 code, such as KOR."
+        ),
     ] = None,
     summary: Annotated[
         str | None, typer.Option(show_default=False, help="What happened (facts).")
@@ -84,11 +92,18 @@ def add(
         typer.Option(
             show_default=False,
             callback=choice("status", STATUSES),
+            autocompletion=complete_choices(STATUSES),
             help="confirmed (default), reported, alleged or disputed.",
         ),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option(show_default=False, help="A tag. Repeat.")
+        list[str] | None,
+        typer.Option(
+            show_default=False,
+            callback=_slugs("tag"),
+            autocompletion=complete_tag,
+            help="A tag (lower case, digits and hyphens). Repeat.",
+        ),
     ] = None,
     source: Annotated[
         list[str] | None,
@@ -142,9 +157,10 @@ def add(
 
       timeline add --data mylog.json --json event.json --dry-run
     """
-    from timeline.edit import canonical_text, propose_id, with_additions
+    from timeline.edit import add_event
+    from timeline.query import selection_of
     from timeline.render.card_content import card_content, write_card_text
-    from timeline.store import atomic_output, build_log, load_log, locked, parse_json
+    from timeline.store import load_log, parse_json, writable
 
     target = writable(log_path(ctx, data))
     fields = {
@@ -183,26 +199,48 @@ def add(
             "give the event's fields as options, --json FILE, or --interactive"
         )
 
-    with locked(target, timeout=lock_timeout):
-        document = parse_json(target.read_bytes(), str(target))
-        log = build_log(document, str(target))
-        event = additions.get("event", additions)
-        if isinstance(event, dict) and not event.get("id") and isinstance(event.get("title"), str):
-            year = str(event.get("date", ""))[:4]
-            event["id"] = propose_id(event["title"], year, {e.id for e in log.events})
-        try:
-            changed = with_additions(document, additions)
-        except ValueError as error:
-            raise TimelineError(f"{json_input}: {error}") from None
-        new_log = build_log(changed, f"{target} with the new event")
-        new_event = new_log.events[-1]
-        write_card_text(card_content(new_event, new_log, []), sys.stdout)
-        if dry_run:
-            sys.stderr.write(f"dry run: would add {new_event.id} to {for_terminal(str(target))}\n")
-            return
-        with atomic_output(target, overwrite=True) as stream:
-            stream.write(canonical_text(new_log))
-    sys.stderr.write(f"added {new_event.id} to {for_terminal(str(target))}\n")
+    added = add_event(target, additions, lock_timeout=lock_timeout, dry_run=dry_run)
+    preview = selection_of(added.log, [added.event], with_related=True)
+    write_card_text(card_content(added.event, preview), sys.stdout)
+    if not added.written:
+        sys.stderr.write(f"dry run: would add {added.event.id} to {for_terminal(str(target))}\n")
+        return
+    sys.stderr.write(f"added {added.event.id} to {for_terminal(str(target))}\n")
+
+
+def _date_text(value: str | None) -> str | None:
+    """A date option, checked as `--from` is (a usage error if malformed), kept as written."""
+    return None if value is None else partial_date(value).text
+
+
+def _slugs(name: str) -> Any:
+    """Check a slug option (an id, tags): lower-case letters, digits and hyphens."""
+    import re
+
+    from timeline.model import SLUG_PATTERN
+
+    def check(value: Any) -> Any:
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and not re.fullmatch(SLUG_PATTERN, item):
+                raise typer.BadParameter(
+                    f"{for_terminal(str(item))!r} is not a {name}: use lower-case letters, digits "
+                    "and hyphens, starting with a letter or digit"
+                )
+        return value
+
+    return check
+
+
+def _country(value: str | None) -> str | None:
+    import re
+
+    from timeline.model import COUNTRY_PATTERN
+
+    if value is not None and not re.fullmatch(COUNTRY_PATTERN, value.upper()):
+        raise typer.BadParameter(
+            f"{for_terminal(value)!r} is not an ISO 3166-1 alpha-3 code such as KOR or USA"
+        )
+    return None if value is None else value.upper()
 
 
 def _read_json(name: str, parse_json: Any) -> dict[str, Any]:
@@ -228,15 +266,9 @@ def _read_json(name: str, parse_json: Any) -> dict[str, Any]:
 def _actor_ref(log: Log, text: str) -> str | dict[str, str]:
     """`ID` or `ID:ROLE`; a name or alias is turned into the actor's id."""
     name, _, role = text.rpartition(":") if ":" in text else (text, "", "")
-    folded = name.strip().casefold()
-    for candidate in log.actors:
-        if folded in {
-            candidate.id.casefold(),
-            candidate.name.casefold(),
-            *(a.casefold() for a in candidate.aliases),
-        }:
-            name = candidate.id
-            break
+    found = log.registry.find(name)
+    if found is not None:
+        name = found.id
     return {"id": name, "role": role} if role else name
 
 
@@ -285,9 +317,6 @@ def _ask(log: Log) -> dict[str, Any]:
         return check
 
     actor_ids = {a.id for a in log.actors}
-    names = {a.id.casefold(): a.id for a in log.actors} | {
-        n.casefold(): a.id for a in log.actors for n in (a.name, *a.aliases)
-    }
     tags = sorted({t for e in log.events for t in e.tags})
     typer.echo(
         f"Adding an event to {log.title!r}. Known actors: {', '.join(sorted(actor_ids))}", err=True
@@ -305,10 +334,7 @@ def _ask(log: Log) -> dict[str, Any]:
         "Actors (ids, names or aliases, comma-separated; ID:ROLE for a role)",
         lambda text: (
             None
-            if all(
-                names.get(a.split(":")[0].casefold()) or a.split(":")[0] in actor_ids
-                for a in _split(text)
-            )
+            if all(log.registry.find(a.split(":")[0]) for a in _split(text))
             else "unknown actor"
         ),
     )

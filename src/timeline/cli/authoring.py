@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from timeline.cli import app, fail
-from timeline.cli.options import DataOption, format_option, log_path, writable
+from timeline.cli.app import fail
+from timeline.cli.options import DataOption, format_option, log_path
 from timeline.errors import Finding, LogError
 from timeline.render.sanitize import for_terminal
 
@@ -26,7 +26,6 @@ FormatOption = Annotated[
 ]
 
 
-@app.command()
 def validate(
     ctx: typer.Context,
     paths: Annotated[
@@ -55,7 +54,7 @@ def validate(
     from timeline.store import describe, load_log
 
     results: list[tuple[str, list[Finding]]] = []
-    for path in paths or [log_path(ctx, data)]:
+    for path in paths or [log_path(ctx, data).path]:
         try:
             log = load_log(path)
         except LogError as error:
@@ -92,7 +91,6 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-@app.command()
 def fmt(
     ctx: typer.Context,
     path: Annotated[
@@ -117,31 +115,24 @@ def fmt(
 
       timeline fmt --check data/events.json
     """
-    from timeline.edit import canonical_text
-    from timeline.store import atomic_output, load_log, locked
+    from timeline.edit import format_log
+    from timeline.store import LogPath, writable
 
-    target = path or log_path(ctx, data)
-    if check:
-        text = canonical_text(load_log(target))
-        if target.read_bytes() != text.encode():
-            fail(f"{target}: not in canonical form; run 'timeline fmt {target}'")
-        sys.stderr.write(f"{for_terminal(str(target))}: already canonical\n")
-        return
-    with locked(writable(target), timeout=LOCK_TIMEOUT):
-        text = canonical_text(load_log(target))
-        if target.read_bytes() == text.encode():
-            sys.stderr.write(f"{for_terminal(str(target))}: already canonical\n")
-            return
-        with atomic_output(target, overwrite=True) as stream:
-            stream.write(text)
-    sys.stderr.write(f"{for_terminal(str(target))}: reformatted\n")
+    chosen = LogPath(path, named=True) if path is not None else log_path(ctx, data)
+    target = chosen.path if check else writable(chosen)
+    shown = for_terminal(str(target))
+    changed = format_log(target, lock_timeout=LOCK_TIMEOUT, check=check)
+    if check and changed:
+        fail(f"{target}: not in canonical form; run 'timeline fmt {target}'")
+    sys.stderr.write(f"{shown}: {'reformatted' if changed else 'already canonical'}\n")
 
 
-@app.command()
-def schema() -> None:
+def schema(ctx: typer.Context, data: DataOption = None) -> None:
     """Print the JSON Schema of a log, for editors and other tools.
 
-    A log that names it in "$schema" is checked and completed as it is typed.
+    A log that names it in "$schema" is checked and completed as it is typed. The schema accepts
+    every log that `validate` accepts, and refuses what a JSON Schema can say of what it refuses
+    (references between records and impossible dates are for `validate`).
 
     Example:
 
@@ -152,21 +143,30 @@ def schema() -> None:
     sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
-@app.command()
 def diff(
+    ctx: typer.Context,
     old: Annotated[str, typer.Argument(metavar="OLD", help="A log file, or git:REV:PATH.")],
-    new: Annotated[str, typer.Argument(metavar="NEW", help="A log file, or git:REV:PATH.")],
+    new: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NEW]",
+            show_default=False,
+            help="A log file, or git:REV:PATH. Default: the log (--data, TIMELINE_DATA).",
+        ),
+    ] = None,
     format_: Annotated[
         str | None,
         format_option(
             ("table", "text", "json"), "table (on a terminal), text (when piped) or json."
         ),
     ] = None,
+    data: DataOption = None,
 ) -> None:
-    """Show which events were added, removed and changed between two logs, and how.
+    """Show what changed between two logs: events, actors and sources, field by field.
 
     A change names each field and what happened to it: a date made more precise, a source added,
-    a status revised. Either side may be a committed version: git:HEAD~1:data/events.json.
+    a status revised, an actor renamed. Either side may be a committed version:
+    git:HEAD~1:data/events.json. Without NEW, OLD is compared with the log itself.
 
     Examples:
 
@@ -178,7 +178,7 @@ def diff(
     from timeline.render.terminal import is_terminal
     from timeline.store import load_spec
 
-    changes = compare(load_spec(old), load_spec(new))
+    changes = compare(load_spec(old), load_spec(new or str(log_path(ctx, data).path)))
     chosen = format_ or ("table" if is_terminal(sys.stdout) else "text")
     if chosen == "json":
         from timeline.render.findings import changes_json
@@ -193,9 +193,4 @@ def diff(
 
         write_changes_text(changes, sys.stdout)
     if not changes:
-        sys.stderr.write("no events differ\n")
-
-
-from timeline.cli.adding import add  # noqa: E402  (registers the command)
-
-__all__ = ["add", "diff", "fmt", "schema", "validate"]
+        sys.stderr.write("no differences\n")

@@ -1,7 +1,13 @@
-"""Options shared by the commands: filters, the log to read, completions and value checks."""
+"""Options shared by the commands: filters, the log to read, completions and value checks.
+
+Every option with a fixed set of values goes through `choice`, which accepts any case, answers a
+bad value with a usage error (exit 2) and offers the values to shell completion.
+"""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -9,14 +15,60 @@ import typer
 
 from timeline.errors import TimelineError
 from timeline.model import EVENT_TYPES
+from timeline.query import SORT_KEYS
 from timeline.render.sanitize import for_terminal
 
 if TYPE_CHECKING:
     from timeline.dates import PartialDate
     from timeline.model import Log
     from timeline.query import Filters
+    from timeline.store import LogPath
 
-SORT_KEYS = ("date", "title", "id")
+
+# Values ---------------------------------------------------------------------------------------
+
+
+def choice(name: str, choices: Sequence[str]) -> Callable[[Any], Any]:
+    """A callback that folds a value (or each of a list) to one of `choices`, in any case."""
+    folded = {value.casefold(): value for value in choices}
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, list | tuple):
+            return [check(item) for item in value]
+        found = folded.get(str(value).casefold())
+        if found is None:
+            close = difflib.get_close_matches(str(value).casefold(), list(folded), n=1)
+            hint = f"; did you mean {folded[close[0]]!r}?" if close else ""
+            raise typer.BadParameter(
+                f"{for_terminal(str(value))!r} is not one of: {', '.join(choices)}{hint}"
+            )
+        return found
+
+    check.__name__ = f"check_{name}"
+    return check
+
+
+def complete_choices(choices: Sequence[str]) -> Callable[[str], list[str]]:
+    """Shell completion for an option whose values are `choices`."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [value for value in choices if value.startswith(incomplete.casefold())]
+
+    return complete
+
+
+def partial_date(value: str) -> PartialDate:
+    from timeline.dates import PartialDate
+
+    try:
+        return PartialDate(value.strip())
+    except ValueError as error:
+        raise typer.BadParameter(for_terminal(str(error))) from None
+
+
+# Completion -----------------------------------------------------------------------------------
 
 
 def complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -30,6 +82,18 @@ def complete_actor(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
             if completion and " " not in completion:
                 found.append((completion, actor.name))
     return found
+
+
+def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
+    log = log_for_completion(ctx)
+    if log is None:
+        return []
+    tags = sorted({tag for event in log.events for tag in event.tags})
+    return [tag for tag in tags if completing(tag, incomplete)]
+
+
+def complete_type(incomplete: str) -> list[str]:
+    return [name for name in EVENT_TYPES if name.startswith(incomplete.casefold())]
 
 
 def complete_event_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -58,10 +122,6 @@ def completing(name: str, typed: str) -> str | None:
     return name.lower() if typed == typed.lower() else typed + name[len(typed) :]
 
 
-def complete_type(incomplete: str) -> list[str]:
-    return [name for name in EVENT_TYPES if name.startswith(incomplete)]
-
-
 def log_for_completion(ctx: typer.Context) -> Log | None:
     from timeline.store import load_log
 
@@ -79,35 +139,10 @@ def _data_for_completion(ctx: typer.Context) -> Path:
     while context is not None and data is None:
         data = context.params.get("data")
         context = context.parent
-    return resolve_log_path(data)
+    return resolve_log_path(data).path
 
 
-def partial_date(value: str) -> PartialDate:
-    from timeline.dates import PartialDate
-
-    try:
-        return PartialDate(value.strip())
-    except ValueError as error:
-        raise typer.BadParameter(for_terminal(str(error))) from None
-
-
-def choice(name: str, choices: tuple[str, ...]) -> Any:
-    def check(value: Any) -> Any:
-        values = value if isinstance(value, list | tuple) else [value]
-        for item in values:
-            if item is not None and item not in choices:
-                import difflib
-
-                close = difflib.get_close_matches(str(item), choices, n=1)
-                hint = f" Did you mean {close[0]!r}?" if close else ""
-                raise typer.BadParameter(
-                    f"{for_terminal(str(item))!r} is not one of: {', '.join(choices)}.{hint}"
-                )
-        return value
-
-    check.__name__ = f"check_{name}"
-    return check
-
+# The log --------------------------------------------------------------------------------------
 
 DataOption = Annotated[
     Path | None,
@@ -119,6 +154,25 @@ DataOption = Annotated[
         help="The log to read. Default: $TIMELINE_DATA, else the bundled Korean Peninsula log.",
     ),
 ]
+
+
+def log_path(ctx: typer.Context, data: Path | None) -> LogPath:
+    """`--data` after the command, else before it (`timeline --data X list`), else the defaults."""
+    from timeline.store import resolve_log_path
+
+    if data is None and isinstance(ctx.obj, dict):
+        data = ctx.obj.get("data")
+    return resolve_log_path(data)
+
+
+def load_log_for(ctx: typer.Context, data: Path | None) -> Log:
+    from timeline.store import load_log
+
+    return load_log(log_path(ctx, data).path)
+
+
+# Filters --------------------------------------------------------------------------------------
+
 ActorOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -150,7 +204,8 @@ TagOption = Annotated[
     typer.Option(
         "--tag",
         metavar="TAG",
-        help="Events with this tag; repeat for any of several.",
+        autocompletion=complete_tag,
+        help="Events with this tag (any case); repeat for any of several.",
         rich_help_panel="Filters",
     ),
 ]
@@ -196,6 +251,7 @@ SortOption = Annotated[
         "--sort",
         metavar="KEY",
         callback=choice("sort", SORT_KEYS),
+        autocompletion=complete_choices(SORT_KEYS),
         help="Order by date (chronological, the default), title or id.",
         rich_help_panel="Order",
     ),
@@ -219,7 +275,7 @@ RawOption = Annotated[
     bool,
     typer.Option(
         "--raw",
-        help="CSV: write cells exactly, without the leading ' that stops "
+        help="CSV and TSV: write cells exactly, without the leading ' that stops "
         "spreadsheets running formula-like text.",
     ),
 ]
@@ -236,7 +292,9 @@ def filters(
     from timeline.query import Filters
 
     if date_from is not None and date_to is not None and date_to.latest < date_from.earliest:
-        raise typer.BadParameter(f"--to {date_to.text} is before --from {date_from.text}")
+        raise typer.BadParameter(
+            f"--to {date_to.text} is before --from {date_from.text}", param_hint="'--to'"
+        )
     return Filters(
         actors=actor or (),
         types=type_ or (),
@@ -247,39 +305,24 @@ def filters(
     )
 
 
-def log_path(ctx: typer.Context, data: Path | None) -> Path:
-    """`--data` after the command, else before it (`timeline --data X list`), else the defaults."""
-    from timeline.store import resolve_log_path
-
-    if data is None and isinstance(ctx.obj, dict):
-        data = ctx.obj.get("data")
-    return resolve_log_path(data)
-
-
-def load_log_for(ctx: typer.Context, data: Path | None) -> Log:
-    from timeline.store import load_log
-
-    return load_log(log_path(ctx, data))
-
-
-def format_option(choices: tuple[str, ...], help: str) -> Any:
+def format_option(choices: Sequence[str], help: str) -> Any:
     """The `--format/-f` option, checked against `choices`; every command spells it the same way."""
     return typer.Option(
         "--format",
         "-f",
         metavar="FORMAT",
         callback=choice("format", choices),
+        autocompletion=complete_choices(choices),
         show_default=False,
         help=help,
     )
 
 
-def writable(path: Path) -> Path:
-    """`path`, unless it is the copy of the bundled log installed inside the package."""
-    from timeline.store import is_packaged
-
-    if is_packaged(path):
-        raise TimelineError(
-            f"{path}: is the log installed with timeline; copy it and give --data PATH (or TIMELINE_DATA)"
-        )
-    return path
+def only_for(format_name: str, given: dict[str, bool], accepted: frozenset[str]) -> None:
+    """Refuse an option that the chosen format does not use, rather than ignore it."""
+    for option, used in given.items():
+        if used and option not in accepted:
+            flag = "--" + option.replace("_", "-")
+            raise typer.BadParameter(
+                f"{flag} does not apply to --format {format_name}", param_hint=f"'{flag}'"
+            )

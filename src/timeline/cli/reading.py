@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from timeline.cli import app
 from timeline.cli.options import (
     ActorOption,
     DataOption,
@@ -22,13 +21,15 @@ from timeline.cli.options import (
     ToOption,
     TypeOption,
     choice,
+    complete_choices,
     complete_event_id,
     filters,
     format_option,
     log_path,
+    only_for,
 )
 from timeline.errors import TimelineError
-from timeline.render.formats import FILE_FORMATS, FORMATS
+from timeline.render.formats import FILE_FORMATS, FORMATS, format_for_suffix
 from timeline.render.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -37,9 +38,9 @@ if TYPE_CHECKING:
 LIST_FORMATS = tuple(FORMATS)
 EXPORT_FORMATS = tuple(FILE_FORMATS)
 SHOW_FORMATS = ("card", "json")
+GROUP_BY = ("type", "status", "actor")
 
 
-@app.command("list")
 def list_events(
     ctx: typer.Context,
     actor: ActorOption = None,
@@ -65,8 +66,8 @@ def list_events(
 ) -> None:
     """List events, oldest first.
 
-    On a terminal: a table. Piped: one tab-separated line per event (when, id, title, actors,
-    type), nothing truncated.
+    On a terminal: a table that fits the width. Piped: one tab-separated line per event (when,
+    id, title, actors, type), nothing truncated.
 
     Examples:
 
@@ -80,19 +81,21 @@ def list_events(
     from timeline.render.formats import Options
     from timeline.render.terminal import is_terminal
 
-    log, events = select_from_file(
-        log_path(ctx, data),
+    chosen = format_ or ("table" if is_terminal(sys.stdout) else "tsv")
+    output = FORMATS[chosen]
+    only_for(chosen, {"raw": raw}, output.options)
+    selection = select_from_file(
+        log_path(ctx, data).path,
         filters(actor, type_, tag, date_from, date_to, search),
         sort=cast("SortKey", sort),
         reverse=reverse,
         limit=limit,
+        with_related=output.needs_related,
         defer_indexing=True,
     )
-    chosen = format_ or ("table" if is_terminal(sys.stdout) else "tsv")
-    FORMATS[chosen].write(events, log, sys.stdout, Options(raw=raw))
+    output.write(selection, sys.stdout, Options(raw=raw))
 
 
-@app.command()
 def show(
     ctx: typer.Context,
     event_id: Annotated[
@@ -112,17 +115,17 @@ def show(
     """
     from timeline.index import show_from_file
 
-    log, event, related = show_from_file(log_path(ctx, data), event_id, defer_indexing=True)
+    selection, event = show_from_file(log_path(ctx, data).path, event_id, defer_indexing=True)
     if format_ == "json":
         from timeline.document import dumps
         from timeline.render.json_out import show_document
 
-        sys.stdout.write(dumps(show_document(event, log, related)) + "\n")
+        sys.stdout.write(dumps(show_document(event, selection)) + "\n")
         return
     from timeline.render.card_content import card_content, write_card_text
     from timeline.render.terminal import is_terminal
 
-    content = card_content(event, log, related)
+    content = card_content(event, selection)
     if is_terminal(sys.stdout):
         from timeline.render.card import write_card_rich
 
@@ -131,7 +134,6 @@ def show(
         write_card_text(content, sys.stdout)
 
 
-@app.command()
 def export(
     ctx: typer.Context,
     actor: ActorOption = None,
@@ -166,20 +168,22 @@ def export(
         bool, typer.Option("--excel", help="CSV: start with a UTF-8 byte-order mark, for Excel.")
     ] = False,
     group_by: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--group-by",
             metavar="FIELD",
-            callback=choice("group-by", ("type", "status", "actor")),
-            help="timelinejs: group slides by type, status or first actor.",
+            callback=choice("group-by", GROUP_BY),
+            autocompletion=complete_choices(GROUP_BY),
+            show_default=False,
+            help="timelinejs: group slides by type (the default), status or first actor.",
         ),
-    ] = "type",
+    ] = None,
     data: DataOption = None,
 ) -> None:
-    """Export the events matching the filters, for a spreadsheet or a program.
+    """Export the events matching the filters, for a spreadsheet, a report, a page or a program.
 
     The file is written whole or not at all, and an existing file is kept unless --force.
-    CSV cells that a spreadsheet would run as a formula get a leading ' (unless --raw).
+    CSV and TSV cells that a spreadsheet would run as a formula get a leading ' (unless --raw).
 
     Examples:
 
@@ -194,48 +198,43 @@ def export(
     from timeline.store import atomic_output
 
     to_stdout = output is None or str(output) == "-"
-    chosen = format_ or (None if to_stdout or output is None else _format_from_suffix(output))
+    chosen = format_ or (None if to_stdout or output is None else format_for_suffix(output.name))
     if chosen is None:
+        suffixes = sorted({s for f in FORMATS.values() for s in f.suffixes})
         raise typer.BadParameter(
             "say which format with --format ("
             + ", ".join(EXPORT_FORMATS)
             + ")"
-            + (
-                ""
-                if to_stdout
-                else f", or give --output a file name ending in .{'/.'.join(EXPORT_FORMATS)}"
-            ),
+            + ("" if to_stdout else f", or give --output a name ending in .{', .'.join(suffixes)}"),
             param_hint="'--format'",
         )
-    source = log_path(ctx, data)
-    log, events = select_from_file(
+    writer = FORMATS[chosen]
+    only_for(chosen, {"raw": raw, "excel": excel, "group_by": group_by is not None}, writer.options)
+    source = log_path(ctx, data).path
+    selection = select_from_file(
         source,
         filters(actor, type_, tag, date_from, date_to, search),
         sort=cast("SortKey", sort),
         reverse=reverse,
         limit=limit,
+        with_related=writer.needs_related,
         defer_indexing=True,
     )
-    writer = FORMATS[chosen].write
-    options = Options(raw=raw, group_by=group_by)
-    bom = "\ufeff" if excel and chosen == "csv" else ""
+    options = Options(raw=raw, group_by=group_by or "type")
+    bom = "\ufeff" if excel else ""
     if to_stdout or output is None:
         sys.stdout.write(bom)
-        writer(events, log, sys.stdout, options)
+        writer.write(selection, sys.stdout, options)
         return
     if _same_file(output, source):
         raise TimelineError(f"{output}: is the log being read; choose another output file")
     with atomic_output(output, overwrite=force) as stream:
         stream.write(bom)
-        writer(events, log, stream, options)
+        writer.write(selection, stream, options)
+    count = len(selection.events)
     sys.stderr.write(
-        f"wrote {len(events)} event{'' if len(events) == 1 else 's'} to {for_terminal(str(output))}\n"
+        f"wrote {count} event{'' if count == 1 else 's'} to {for_terminal(str(output))}\n"
     )
-
-
-def _format_from_suffix(path: Path) -> str | None:
-    suffix = path.suffix.lower().lstrip(".")
-    return suffix if suffix in EXPORT_FORMATS else None
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -1,44 +1,76 @@
 """Plain-text views of a log's shape: the chain tree, counts with bars, the actor registry.
 
 Plain text reads the same on a terminal and in a pipe; every log string passes the sanitiser.
+Given a width (a terminal's), lines are fitted to it: long texts wrap on word boundaries under
+their own column, never split inside a word; without one (piped), nothing is wrapped.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import IO, Any
 
-from timeline.analysis import ActorRow, Count, Link
+from timeline.analysis import PERIOD_KEYS, ActorRow, Count, Link
 from timeline.model import Event
-from timeline.render.dates import compact
+from timeline.render.phrases import compact, span_in_words
 from timeline.render.sanitize import one_line
 
 BAR_WIDTH = 30
+MIN_BAR = 8
 
 
-def write_chain(root: Event, links: Sequence[Link], stream: IO[str]) -> None:
-    stream.write(f"{compact(root)}  {root.id}  {one_line(root.title)}\n")
-    _branches(links, "", stream)
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns, broken only between words (a word longer
+    than the width gets a line of its own rather than being cut)."""
+    return textwrap.wrap(text, max(width, 1), break_long_words=False, break_on_hyphens=False) or [
+        ""
+    ]
 
 
-def _branches(links: Sequence[Link], prefix: str, stream: IO[str]) -> None:
+# Chains ---------------------------------------------------------------------------------------
+
+
+def write_chain(
+    root: Event, links: Sequence[Link], stream: IO[str], *, width: int | None = None
+) -> None:
+    _lines(f"{compact(root)}  {root.id}  ", one_line(root.title), "", "", width, stream)
+    _branches(links, "", stream, width)
+
+
+def _branches(links: Sequence[Link], prefix: str, stream: IO[str], width: int | None) -> None:
     for position, link in enumerate(links):
         last = position == len(links) - 1
         event = link.event
-        stream.write(
-            f"{prefix}{'└── ' if last else '├── '}{link.rel}  {compact(event)}  {event.id}  "
-            f"{one_line(event.title)}  ({gap(link)})\n"
-        )
-        _branches(link.children, prefix + ("    " if last else "│   "), stream)
+        lead = f"{prefix}{'└── ' if last else '├── '}"
+        below = prefix + ("    " if last else "│   ")
+        head = f"{link.rel}  {compact(event)}  {event.id}  "
+        _lines(lead + head, one_line(event.title), f"  ({gap(link)})", below, width, stream)
+        _branches(link.children, below, stream, width)
+
+
+def _lines(head: str, title: str, tail: str, below: str, width: int | None, out: IO[str]) -> None:
+    """`head title tail` on one line if it fits, else the title wrapped under the head."""
+    line = head + title + tail
+    if width is None or len(line) <= width:
+        out.write(line.rstrip() + "\n")
+        return
+    out.write((head + tail.strip()).rstrip() + "\n")
+    indent = below + "    "
+    for part in wrap(title, width - len(indent)):
+        out.write(indent + part + "\n")
 
 
 def gap(link: Link) -> str:
-    """`+142 days`, `-3 days`, `same day`; `~` when a date is not known to the day."""
-    approximate = "" if link.exact else "~"
-    if link.gap_days == 0:
-        return f"{approximate}same day" if link.exact else "~0 days"
-    unit = "day" if abs(link.gap_days) == 1 else "days"
-    return f"{approximate}{link.gap_days:+d} {unit}"
+    """How far the event begins from the one above: `3 months later`, `about 2 years earlier`,
+    `same day`, or `overlapping` when their dates overlap (a step inside a longer event)."""
+    if link.gap_days == 0 and link.exact:
+        return "same day"
+    if link.overlapping and not (link.exact and link.gap_days):
+        return "overlapping"
+    words = span_in_words(abs(link.gap_days))
+    direction = "later" if link.gap_days > 0 else "earlier"
+    return f"{'' if link.exact else 'about '}{words} {direction}"
 
 
 def chain_json(root: Event, links: Sequence[Link]) -> dict[str, Any]:
@@ -51,6 +83,7 @@ def chain_json(root: Event, links: Sequence[Link]) -> dict[str, Any]:
             "rel": link.rel,
             "gap_days": link.gap_days,
             "exact": link.exact,
+            "overlapping": link.overlapping,
             "related": [node(child) for child in link.children],
         }
 
@@ -63,40 +96,92 @@ def chain_json(root: Event, links: Sequence[Link]) -> dict[str, Any]:
     }
 
 
-def write_counts(rows: Sequence[Count], stream: IO[str]) -> None:
+# Counts ---------------------------------------------------------------------------------------
+
+
+def write_counts(
+    rows: Sequence[Count], by: str, stream: IO[str], *, width: int | None = None
+) -> None:
+    """One line per key: label, count, and a bar; by period, the part of the bar for events
+    that also reach outside the period is drawn lighter."""
     if not rows:
         return
     most = max(row.number for row in rows)
-    width = max(len(one_line(row.label)) for row in rows)
+    labels = [one_line(row.label) for row in rows]
     digits = len(str(most))
-    for row in rows:
-        bar = "█" * max(1, round(row.number / most * BAR_WIDTH))
-        stream.write(f"{one_line(row.label):<{width}}  {row.number:>{digits}}  {bar}\n")
+    label_width = max(len(label) for label in labels)
+    bar_width = BAR_WIDTH
+    if width is not None:
+        label_width = min(label_width, max(8, width // 3))
+        bar_width = max(MIN_BAR, min(BAR_WIDTH, width - label_width - digits - 4))
+    spilling = False
+    for row, full_label in zip(rows, labels, strict=True):
+        label = (
+            full_label if len(full_label) <= label_width else full_label[: label_width - 1] + "…"
+        )
+        length = max(1, round(row.number / most * bar_width))
+        solid = round(length * row.within / row.number) if row.number else 0
+        if by in PERIOD_KEYS and row.within == 0:
+            solid = 0
+        spilling = spilling or solid < length
+        bar = "█" * solid + "▒" * (length - solid)
+        stream.write(f"{label:<{label_width}}  {row.number:>{digits}}  {bar}\n")
+    if by in PERIOD_KEYS:
+        total = "each event counts in every " + by + " its dates overlap"
+        note = "; ▒ events that also reach outside the " + by if spilling else ""
+        for line in wrap(total + note, width or 10_000):
+            stream.write(line + "\n")
 
 
-def counts_json(rows: Sequence[Count]) -> list[dict[str, Any]]:
+def counts_json(rows: Sequence[Count], by: str) -> list[dict[str, Any]]:
+    if by in PERIOD_KEYS:
+        return [
+            {"key": row.key, "label": row.label, "count": row.number, "within": row.within}
+            for row in rows
+        ]
     return [{"key": row.key, "label": row.label, "count": row.number} for row in rows]
 
 
-def write_actors(rows: Sequence[ActorRow], stream: IO[str]) -> None:
-    header = ("id", "name", "kind", "events", "aliases", "members")
+# Actors ---------------------------------------------------------------------------------------
+
+
+def write_actors(rows: Sequence[ActorRow], stream: IO[str], *, width: int | None = None) -> None:
+    """A table of the registry; given a width, the last column (aliases and members) wraps."""
+    header = ("id", "name", "kind", "events", "aliases · members")
     lines = [
         (
             row.actor.id,
             one_line(row.actor.name),
             row.actor.kind,
             str(row.events),
-            one_line(", ".join(row.actor.aliases)),
-            ", ".join(row.members),
+            _aliases_and_members(row),
         )
         for row in rows
     ]
-    widths = [
-        max(len(line[column]) for line in [header, *lines]) for column in range(len(header) - 1)
-    ]
+    widths = [max(len(line[column]) for line in [header, *lines]) for column in range(4)]
+    lead = sum(widths) + 2 * 4
+    rest = None if width is None else width - lead
     for line in [header, *lines]:
-        cells = [cell.ljust(widths[column]) for column, cell in enumerate(line[:-1])]
-        stream.write(("  ".join([*cells, line[-1]])).rstrip() + "\n")
+        cells = "  ".join(cell.ljust(widths[column]) for column, cell in enumerate(line[:4]))
+        if rest is None or len(line[4]) <= rest:
+            stream.write(f"{cells}  {line[4]}".rstrip() + "\n")
+        elif rest >= 16:
+            first, *more = wrap(line[4], rest)
+            stream.write(f"{cells}  {first}".rstrip() + "\n")
+            stream.writelines(" " * lead + part + "\n" for part in more)
+        else:  # too narrow for a column: the names go on lines of their own below the row
+            stream.write(cells.rstrip() + "\n")
+            stream.writelines(
+                "    " + part + "\n" for part in wrap(line[4], max(width or 0, 20) - 4)
+            )
+
+
+def _aliases_and_members(row: ActorRow) -> str:
+    aliases = one_line(", ".join(row.actor.aliases))
+    members = ", ".join(row.members)
+    if members:
+        return f"{aliases} · members: {members}" if aliases else f"members: {members}"
+    return aliases
 
 
 def actors_json(rows: Sequence[ActorRow]) -> list[dict[str, Any]]:

@@ -1,16 +1,16 @@
 """What the `show` card says, as plain data: every field of one event, ready to lay out.
 
-All text here has passed the sanitiser. `card` lays it out with Rich for a terminal; `card_text`
-writes it as plain text for a pipe, without importing Rich at all.
+All text here has passed the sanitiser. `card.write_card_rich` lays it out with Rich for a
+terminal; `write_card_text` writes it as plain text for a pipe, without importing Rich at all.
 """
 
 from __future__ import annotations
 
 from typing import IO, NamedTuple
 
-from timeline.model import Event, Log
-from timeline.query import Related
-from timeline.render.dates import compact, spelled
+from timeline.model import Event
+from timeline.query import Selection
+from timeline.render.phrases import compact, place, spelled
 from timeline.render.sanitize import for_terminal, one_line
 
 
@@ -33,13 +33,12 @@ class Card(NamedTuple):
     related: list[tuple[str, str, str, str]]
 
 
-def card_content(event: Event, log: Log, related: list[Related]) -> Card:
+def card_content(event: Event, selection: Selection) -> Card:
     plover = f" (PLOVER {event.plover})" if event.plover else ""
     facts = [("When", spelled(event))]
     if event.location is not None:
-        country = f", {event.location.country}" if event.location.country else ""
-        facts.append(("Where", one_line(event.location.name + country)))
-    facts.append(("Actors", one_line("; ".join(_actor_names(event, log)))))
+        facts.append(("Where", one_line(place(event))))
+    facts.append(("Actors", one_line("; ".join(_actor_names(event, selection)))))
     if event.tags:
         facts.append(("Tags", ", ".join(event.tags)))
     texts = [
@@ -52,8 +51,7 @@ def card_content(event: Event, log: Log, related: list[Related]) -> Card:
         if body
     ]
     citations = []
-    for number, source_id in enumerate(event.sources, start=1):
-        source = log.sources_by_id[source_id]
+    for number, source in enumerate(selection.cited(event), start=1):
         published = f" ({source.published.text})" if source.published else ""
         citations.append(
             Citation(
@@ -66,7 +64,7 @@ def card_content(event: Event, log: Log, related: list[Related]) -> Card:
         )
     links = [
         (link.rel, compact(link.event), link.event.id, one_line(link.event.title))
-        for link in related
+        for link in selection.related_to(event)
     ]
     return Card(
         one_line(event.title),
@@ -80,12 +78,11 @@ def card_content(event: Event, log: Log, related: list[Related]) -> Card:
     )
 
 
-def _actor_names(event: Event, log: Log) -> list[str]:
+def _actor_names(event: Event, selection: Selection) -> list[str]:
     names = []
     for ref in event.actors:
-        actor = log.actor(ref.id)
         role = f", {ref.role}" if ref.role else ""
-        names.append(f"{actor.name if actor else ref.id} ({ref.id}{role})")
+        names.append(f"{selection.actors.name(ref.id)} ({ref.id}{role})")
     return names
 
 

@@ -12,16 +12,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import IO
 
-from timeline.analysis import state_of
-from timeline.model import Event, Log
+from timeline.model import Event
+from timeline.query import Selection
 from timeline.render.sanitize import one_line
 
 MIN_PLOT = 20
 
 
 def write_chart(
-    events: Sequence[Event],
-    log: Log,
+    selection: Selection,
     stream: IO[str],
     width: int,
     by: str = "actor",
@@ -29,9 +28,10 @@ def write_chart(
     stop: date | None = None,
 ) -> None:
     """Draw `events` in `width` columns; `start` and `stop` clip the time axis (default: the events')."""
+    events = selection.events
     if not events:
         return
-    lanes = _lanes(events, log, by)
+    lanes = _lanes(selection, by)
     label_width = min(max(len(name) for name in lanes), 24)
     plot = max(MIN_PLOT, width - label_width - 2)
     start = (
@@ -62,14 +62,10 @@ class _Scale:
         return round(offset / self.days * (self.width - 1))
 
 
-def _lanes(events: Sequence[Event], log: Log, by: str) -> dict[str, list[Event]]:
+def _lanes(selection: Selection, by: str) -> dict[str, list[Event]]:
     lanes: dict[str, list[Event]] = {}
-    for event in events:
-        keys = (
-            {event.type}
-            if by == "type"
-            else {state_of(log, actor_id) for actor_id in event.actor_ids}
-        )
+    for event in selection.events:
+        keys = [event.type] if by == "type" else selection.actors.lanes_of(event)
         for key in keys:
             lanes.setdefault(key, []).append(event)
     busiest = Counter({key: len(found) for key, found in lanes.items()})

@@ -1,22 +1,23 @@
 """The one registry of output formats, shared by `list` and `export`.
 
-Writers import what they need when called, so a command pays only for the format it prints.
+Every writer takes a `Selection` (the chosen events and all they reference) and a stream. Writers
+import what they need when called, so a command pays only for the format it prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import IO, NamedTuple
 
-from timeline.model import Event, Log
+from timeline.query import Selection
 
 
 class Options(NamedTuple):
-    raw: bool = False  # CSV: leave formula-like cells as they are
+    raw: bool = False  # delimited formats: leave formula-like cells as they are
     group_by: str = "type"  # TimelineJS: the field that groups slides
 
 
-Writer = Callable[[Sequence[Event], Log, IO[str], Options], None]
+Writer = Callable[[Selection, IO[str], Options], None]
 
 
 class Format(NamedTuple):
@@ -24,75 +25,117 @@ class Format(NamedTuple):
     description: str
     write: Writer
     for_files: bool = True
+    suffixes: tuple[str, ...] = ()  # file name endings that choose this format for `export -o`
+    needs_related: bool = False  # the writer shows each event's related events
+    options: frozenset[str] = frozenset()  # the format-specific options it takes
 
 
-def _table(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+def _table(selection: Selection, stream: IO[str], options: Options) -> None:
     from timeline.render.table import write_table
 
-    write_table(events, stream)
+    write_table(selection, stream)
 
 
-def _tsv(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+def _tsv(selection: Selection, stream: IO[str], options: Options) -> None:
     from timeline.render.tsv import write_tsv
 
-    write_tsv(events, stream)
+    write_tsv(selection, stream, raw=options.raw)
 
 
-def _csv(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
-    from timeline.render.csv_out import write_csv
+def _csv(selection: Selection, stream: IO[str], options: Options) -> None:
+    from timeline.render.delimited import write_csv
 
-    write_csv(events, log, stream, raw=options.raw)
+    write_csv(selection, stream, raw=options.raw)
 
 
-def _json(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+def _json(selection: Selection, stream: IO[str], options: Options) -> None:
     from timeline.render.json_out import write_json
 
-    write_json(events, stream)
+    write_json(selection, stream)
 
 
-def _jsonl(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+def _jsonl(selection: Selection, stream: IO[str], options: Options) -> None:
     from timeline.render.json_out import write_jsonl
 
-    write_jsonl(events, stream)
+    write_jsonl(selection, stream)
 
 
-def _md(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+def _md(selection: Selection, stream: IO[str], options: Options) -> None:
     from timeline.render.markdown import write_markdown
 
-    write_markdown(events, log, stream)
+    write_markdown(selection, stream)
 
 
-def _ics(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+def _ics(selection: Selection, stream: IO[str], options: Options) -> None:
     from timeline.render.ics import write_ics
 
-    write_ics(events, log, stream)
+    write_ics(selection, stream)
 
 
-def _html(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+def _html(selection: Selection, stream: IO[str], options: Options) -> None:
     from timeline.render.html_out import write_html
 
-    write_html(events, log, stream)
+    write_html(selection, stream)
 
 
-def _timelinejs(events: Sequence[Event], log: Log, stream: IO[str], options: Options) -> None:
+def _timelinejs(selection: Selection, stream: IO[str], options: Options) -> None:
     from timeline.render.timelinejs import write_timelinejs
 
-    write_timelinejs(events, log, stream, group_by=options.group_by)
+    write_timelinejs(selection, stream, group_by=options.group_by)
 
+
+_DELIMITED = frozenset({"raw"})
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("table", "a table for reading in a terminal", _table, for_files=False),
-        Format("tsv", "tab-separated lines: when, id, title, actors, type", _tsv),
-        Format("csv", "CSV for spreadsheets, formula-safe", _csv),
-        Format("json", "a JSON array of events, as the log holds them", _json),
-        Format("jsonl", "JSON Lines: one event per line", _jsonl),
-        Format("md", "a Markdown chronology for reports, headed by year, sources numbered", _md),
-        Format("ics", "an iCalendar file: one all-day event per event", _ics),
-        Format("html", "one self-contained page showing the timeline visually", _html),
-        Format("timelinejs", "TimelineJS3 JSON, dates at their real precision", _timelinejs),
+        Format(
+            "tsv",
+            "tab-separated lines: when, id, title, actors, type",
+            _tsv,
+            suffixes=("tsv", "tab"),
+            options=_DELIMITED,
+        ),
+        Format(
+            "csv",
+            "CSV for spreadsheets, formula-safe",
+            _csv,
+            suffixes=("csv",),
+            options=_DELIMITED | {"excel"},
+        ),
+        Format("json", "a JSON array of events, as the log holds them", _json, suffixes=("json",)),
+        Format("jsonl", "JSON Lines: one event per line", _jsonl, suffixes=("jsonl", "ndjson")),
+        Format(
+            "md",
+            "a Markdown chronology for reports, headed by year, sources numbered",
+            _md,
+            suffixes=("md", "markdown"),
+        ),
+        Format("ics", "an iCalendar file: one all-day event per event", _ics, suffixes=("ics",)),
+        Format(
+            "html",
+            "one self-contained page showing the timeline visually",
+            _html,
+            suffixes=("html", "htm"),
+            needs_related=True,
+        ),
+        Format(
+            "timelinejs",
+            "TimelineJS3 JSON, dates at their real precision",
+            _timelinejs,
+            options=frozenset({"group_by"}),
+        ),
     )
 }
 
 FILE_FORMATS = [name for name, f in FORMATS.items() if f.for_files]
+
+
+def format_for_suffix(name: str) -> str | None:
+    """The format a file name's ending asks for (`.csv`, `.htm`, `.markdown`), if any."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    for format_ in FORMATS.values():
+        if suffix in format_.suffixes:
+            return format_.name
+    return None

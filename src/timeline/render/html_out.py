@@ -21,13 +21,12 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Sequence
 from typing import IO, Any
 
 from timeline.dates import PartialDate
-from timeline.model import EVENT_TYPES, Event, Log
-from timeline.query import related_events, sort_events
-from timeline.render.dates import interval
+from timeline.model import EVENT_TYPES, Event
+from timeline.query import Selection, sort_events
+from timeline.render.phrases import interval, place
 from timeline.render.sanitize import for_terminal
 from timeline.render.timelinejs import is_web_url
 
@@ -64,19 +63,19 @@ _UNSAFE_IN_SCRIPT = re.compile(
 _PLACEHOLDER = re.compile(r"@@([A-Z]+)@@")
 
 
-def write_html(events: Sequence[Event], log: Log, stream: IO[str]) -> None:
-    """Write the page showing `events` (drawn from `log`) to `stream`."""
-    stream.write(html_page(events, log))
+def write_html(selection: Selection, stream: IO[str]) -> None:
+    """Write the page showing the selection's events to `stream`."""
+    stream.write(html_page(selection))
 
 
-def html_page(events: Sequence[Event], log: Log) -> str:
+def html_page(selection: Selection) -> str:
     """The whole page as one string."""
     parts = {
         "CSP": content_security_policy().replace("&", "&amp;").replace('"', "&quot;"),
         # Plain text in the page, and possibly on a terminal: controls shown, not obeyed.
-        "TITLE": html.escape(for_terminal(log.title), quote=False),
+        "TITLE": html.escape(for_terminal(selection.title), quote=False),
         "STYLE": STYLE,
-        "DATA": script_json(page_data(events, log)),
+        "DATA": script_json(page_data(selection)),
         "SCRIPT": SCRIPT,
     }
     # One pass: text put in for one placeholder is never searched for another.
@@ -108,11 +107,12 @@ def script_json(value: Any) -> str:
     return _UNSAFE_IN_SCRIPT.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
-def page_data(events: Sequence[Event], log: Log) -> dict[str, Any]:
+def page_data(selection: Selection) -> dict[str, Any]:
     """Everything the page's script draws, as plain data (all of it untrusted text)."""
-    ordered = sort_events(events)
+    actors = selection.actors
+    ordered = sort_events(selection.events)
     on_page = {event.id for event in ordered}
-    lanes_of = {event.id: _lanes(event, log) for event in ordered}
+    lanes_of = {event.id: actors.lanes_of(event) for event in ordered}
     lane_counts: dict[str, int] = {}
     for lane_ids in lanes_of.values():
         for lane_id in lane_ids:
@@ -120,11 +120,11 @@ def page_data(events: Sequence[Event], log: Log) -> dict[str, Any]:
     lane_order = sorted(
         lane_counts, key=lambda lane_id: (-lane_counts[lane_id], lane_id.casefold())
     )
-    involved = {actor_id for event in ordered for actor_id in _involved(event, log)}
+    involved = {actor_id for event in ordered for actor_id in actors.counted_for(event)}
     lane_set = set(lane_order)
     others = sorted(
         (actor_id for actor_id in involved if actor_id not in lane_set),
-        key=lambda actor_id: _actor_name(log, actor_id).casefold(),
+        key=lambda actor_id: actors.name(actor_id).casefold(),
     )
     type_counts: dict[str, int] = {}
     for event in ordered:
@@ -132,12 +132,12 @@ def page_data(events: Sequence[Event], log: Log) -> dict[str, Any]:
     known_types = [name for name in EVENT_TYPES if name in type_counts]
     other_types = sorted(name for name in type_counts if name not in EVENT_TYPES)
     return {
-        "title": log.title,
-        "description": log.description or "",
-        "lanes": [{"id": lane_id, "name": _actor_name(log, lane_id)} for lane_id in lane_order],
+        "title": selection.title,
+        "description": selection.description or "",
+        "lanes": [{"id": lane_id, "name": actors.name(lane_id)} for lane_id in lane_order],
         "actors": [
-            *({"id": a, "name": _actor_name(log, a), "lane": True} for a in lane_order),
-            *({"id": a, "name": _actor_name(log, a), "lane": False} for a in others),
+            *({"id": a, "name": actors.name(a), "lane": True} for a in lane_order),
+            *({"id": a, "name": actors.name(a), "lane": False} for a in others),
         ],
         "types": [
             {
@@ -148,12 +148,14 @@ def page_data(events: Sequence[Event], log: Log) -> dict[str, Any]:
             }
             for name in [*known_types, *other_types]
         ],
-        "events": [_event_data(event, log, lanes_of[event.id], on_page) for event in ordered],
+        "events": [_event_data(event, selection, lanes_of[event.id], on_page) for event in ordered],
     }
 
 
-def _event_data(event: Event, log: Log, lanes: list[str], on_page: set[str]) -> dict[str, Any]:
-    sources = log.sources_by_id
+def _event_data(
+    event: Event, selection: Selection, lanes: list[str], on_page: set[str]
+) -> dict[str, Any]:
+    actors = selection.actors
     return {
         "id": event.id,
         "title": event.title,
@@ -167,26 +169,25 @@ def _event_data(event: Event, log: Log, lanes: list[str], on_page: set[str]) -> 
         "when": human_when(event),
         "edtf": interval(event),
         "lanes": lanes,
-        "involves": sorted(_involved(event, log)),
+        "involves": sorted(actors.counted_for(event)),
         "actors": [
-            {"id": ref.id, "name": _actor_name(log, ref.id), "role": ref.role or ""}
+            {"id": ref.id, "name": actors.name(ref.id), "role": ref.role or ""}
             for ref in event.actors
         ],
-        "location": _location(event),
+        "location": place(event),
         "summary": event.summary,
         "assessment": event.assessment or "",
         "note": event.note or "",
         "tags": list(event.tags),
         "sources": [
             {
-                "publisher": sources[source_id].publisher,
-                "title": sources[source_id].title,
-                "url": sources[source_id].url if is_web_url(sources[source_id].url) else "",
-                "published": _published(sources[source_id].published),
-                "note": sources[source_id].note or "",
+                "publisher": source.publisher,
+                "title": source.title,
+                "url": source.url if is_web_url(source.url) else "",
+                "published": _published(source.published),
+                "note": source.note or "",
             }
-            for source_id in event.sources
-            if source_id in sources
+            for source in selection.cited(event)
         ],
         "related": [
             {
@@ -196,7 +197,7 @@ def _event_data(event: Event, log: Log, lanes: list[str], on_page: set[str]) -> 
                 "when": human_when(related.event),
                 "here": related.event.id in on_page,
             }
-            for related in related_events(log, event)
+            for related in selection.related_to(event)
         ],
     }
 
@@ -210,56 +211,6 @@ def _epoch_day(ordinal: int) -> int:
 
 def _published(date: PartialDate | None) -> str:
     return "" if date is None else date.text
-
-
-def _location(event: Event) -> str:
-    if event.location is None:
-        return ""
-    if event.location.country:
-        return f"{event.location.name}, {event.location.country}"
-    return event.location.name
-
-
-def _actor_name(log: Log, actor_id: str) -> str:
-    actor = log.actor(actor_id)
-    return actor.name if actor is not None else actor_id
-
-
-def _ancestors(log: Log, actor_id: str) -> list[str]:
-    """The actor and every actor it belongs to, nearest first; safe against cycles."""
-    found: list[str] = []
-    pending = [actor_id]
-    while pending:
-        current = pending.pop(0)
-        if current in found:
-            continue
-        found.append(current)
-        actor = log.actor(current)
-        if actor is not None:
-            pending.extend(actor.member_of)
-    return found
-
-
-def _root(log: Log, actor_id: str) -> str:
-    """The top of the actor's first line of membership: a person's state, a state itself."""
-    seen = {actor_id}
-    current = actor_id
-    while True:
-        actor = log.actor(current)
-        if actor is None or not actor.member_of or actor.member_of[0] in seen:
-            return current
-        current = actor.member_of[0]
-        seen.add(current)
-
-
-def _lanes(event: Event, log: Log) -> list[str]:
-    """The lanes an event is drawn in: one per top-level actor among its actors."""
-    return list(dict.fromkeys(_root(log, ref.id) for ref in event.actors))
-
-
-def _involved(event: Event, log: Log) -> set[str]:
-    """Every actor the event counts for: its own, and every actor they belong to."""
-    return {ancestor for ref in event.actors for ancestor in _ancestors(log, ref.id)}
 
 
 def coarsest_precision(event: Event) -> str:

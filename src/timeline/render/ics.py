@@ -7,12 +7,13 @@ event that runs to 9999-12-31, the last day a date can name, gives its DURATION 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
 from datetime import UTC, date, datetime, timedelta
 from typing import IO
 
-from timeline.model import Event, Log
-from timeline.render.dates import spelled
+from timeline.model import Event
+from timeline.query import Selection
+from timeline.render.phrases import place, spelled
 from timeline.render.sanitize import for_terminal
 
 PRODUCT = "-//timeline//timeline event log//EN"
@@ -45,21 +46,27 @@ def fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def write_ics(
-    events: Sequence[Event], log: Log, stream: IO[str], *, stamp: datetime | None = None
-) -> None:
-    now = (stamp or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+def write_ics(selection: Selection, stream: IO[str], *, stamp: datetime | None = None) -> None:
+    now = (stamp or _now()).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODUCT}",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{ics_text(log.title)}",
+        f"X-WR-CALNAME:{ics_text(selection.title)}",
     ]
-    for event in events:
-        lines += _event(event, log, now)
+    for event in selection.events:
+        lines += _event(event, selection, now)
     lines.append("END:VCALENDAR")
     stream.write("".join(fold(line) + "\r\n" for line in lines))
+
+
+def _now() -> datetime:
+    """The time of writing (DTSTAMP), or $SOURCE_DATE_EPOCH for a reproducible file."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
 
 
 def _end(event: Event) -> str:
@@ -69,9 +76,17 @@ def _end(event: Event) -> str:
     return f"DTEND;VALUE=DATE:{(event.latest + timedelta(days=1)).strftime('%Y%m%d')}"
 
 
-def _event(event: Event, log: Log, stamp: str) -> list[str]:
-    sources = [log.sources_by_id[s] for s in event.sources if s in log.sources_by_id]
-    description = [f"When: {spelled(event)}", "", event.summary]
+def _event(event: Event, selection: Selection, stamp: str) -> list[str]:
+    sources = selection.cited(event)
+    description = [f"When: {spelled(event)}", f"Status: {event.status}"]
+    description.append(
+        "Actors: " + "; ".join(selection.actors.name(ref.id) for ref in event.actors)
+    )
+    if event.location is not None:
+        description.append(f"Where: {place(event)}")
+    if event.tags:
+        description.append(f"Tags: {', '.join(event.tags)}")
+    description += ["", event.summary]
     if event.assessment:
         description += ["", f"Assessment: {event.assessment}"]
     if event.note:
@@ -89,12 +104,12 @@ def _event(event: Event, log: Log, stamp: str) -> list[str]:
         _end(event),
         f"SUMMARY:{ics_text(event.title)}",
         f"DESCRIPTION:{ics_text(chr(10).join(description))}",
-        f"CATEGORIES:{ics_text(event.type)}",
+        "CATEGORIES:" + ",".join(ics_text(category) for category in (event.type, *event.tags)),
         f"STATUS:{'CONFIRMED' if event.status == 'confirmed' else 'TENTATIVE'}",
         "TRANSP:TRANSPARENT",
     ]
     if event.location is not None:
-        lines.append(f"LOCATION:{ics_text(event.location.name)}")
+        lines.append(f"LOCATION:{ics_text(place(event))}")
     if sources:
         lines.append(f"URL:{sources[0].url}")
     lines.append("END:VEVENT")

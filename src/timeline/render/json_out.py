@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from timeline.document import actor_json, dumps, event_json, source_json
-from timeline.model import Event, Log
-from timeline.query import Related
+from timeline.model import Event
+from timeline.query import Related, Selection
 
 
-def write_json(events: Sequence[Event], stream: IO[str]) -> None:
+def write_json(selection: Selection, stream: IO[str]) -> None:
+    events = selection.events
     stream.write("[")
     for position, event in enumerate(events):
         stream.write(",\n  " if position else "\n  ")
@@ -18,20 +19,20 @@ def write_json(events: Sequence[Event], stream: IO[str]) -> None:
     stream.write("\n]\n" if events else "]\n")
 
 
-def write_jsonl(events: Sequence[Event], stream: IO[str]) -> None:
-    for event in events:
+def write_jsonl(selection: Selection, stream: IO[str]) -> None:
+    for event in selection.events:
         stream.write(dumps(event_json(event), indent=None))
         stream.write("\n")
 
 
-def show_document(event: Event, log: Log, related: Sequence[Related]) -> dict[str, Any]:
+def show_document(event: Event, selection: Selection) -> dict[str, Any]:
     """Everything the card shows, as data: the event, its actors, sources and relations."""
-    actors = log.actors_by_id
-    sources = log.sources_by_id
+    actors = selection.actors.by_id
+    related: Sequence[Related] = selection.related_to(event)
     return {
         "event": event_json(event),
         "actors": [actor_json(actors[ref.id]) for ref in event.actors if ref.id in actors],
-        "sources": [source_json(sources[s]) for s in event.sources if s in sources],
+        "sources": [source_json(source) for source in selection.cited(event)],
         "related": [
             {
                 "rel": link.rel,

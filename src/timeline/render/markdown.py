@@ -8,13 +8,13 @@ http(s) URLs.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from itertools import groupby
 from typing import IO
 from urllib.parse import quote
 
-from timeline.model import Event, Log
-from timeline.render.dates import spelled
+from timeline.model import Event
+from timeline.query import Selection
+from timeline.render.phrases import place, spelled
 from timeline.render.sanitize import for_terminal, one_line
 
 # Characters that make inline markup anywhere (emphasis, code, links, images, tables,
@@ -47,28 +47,33 @@ def md_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'*+,;=%-._~")
 
 
-def write_markdown(events: Sequence[Event], log: Log, stream: IO[str]) -> None:
-    stream.write(f"# {md_line(log.title)}\n\n")
+def write_markdown(selection: Selection, stream: IO[str]) -> None:
+    events = selection.events
+    stream.write(f"# {md_line(selection.title)}\n\n")
     stream.write(
         f"{len(events)} event{'' if len(events) == 1 else 's'}, dated to the precision the sources support.\n"
     )
     for year, in_year in groupby(events, key=lambda event: event.earliest.year):
         stream.write(f"\n## {year}\n")
         for event in in_year:
-            _event(event, log, stream)
+            _event(event, selection, stream)
 
 
-def _event(event: Event, log: Log, stream: IO[str]) -> None:
-    actors = log.actors_by_id
+def _event(event: Event, selection: Selection, stream: IO[str]) -> None:
     stream.write(f"\n### {md_text(spelled(event))}: {md_line(event.title)}\n\n")
-    names = ", ".join(md_line(actors[a].name if a in actors else a) for a in event.actor_ids)
-    stream.write(f"*{md_text(event.type)} · {md_text(event.status)} · {names}*\n\n")
+    names = ", ".join(md_line(selection.actors.name(a)) for a in event.actor_ids)
+    facts = [md_text(event.type), md_text(event.status), names]
+    if event.location is not None:
+        facts.append(md_line(place(event)))
+    stream.write(f"*{' · '.join(facts)}*\n\n")
+    if event.tags:
+        stream.write(f"Tags: {md_line(', '.join(event.tags))}\n\n")
     stream.write(md_text(event.summary) + "\n")
     if event.assessment:
         stream.write(f"\n**Assessment.** {md_text(event.assessment)}\n")
     if event.note:
         stream.write(f"\n**Note.** {md_text(event.note)}\n")
-    sources = [log.sources_by_id[s] for s in event.sources if s in log.sources_by_id]
+    sources = selection.cited(event)
     if sources:
         stream.write("\nSources:\n\n")
         for number, source in enumerate(sources, start=1):

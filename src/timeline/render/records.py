@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from timeline.model import Event, Log
+from timeline.model import Event
+from timeline.query import Selection
 
 LIST_SEPARATOR = "; "
 
@@ -33,10 +34,9 @@ COLUMNS = (
 )
 
 
-def as_row(event: Event, log: Log) -> dict[str, str]:
+def as_row(event: Event, selection: Selection) -> dict[str, str]:
     """One flat row per event: every field a string, lists joined with `; `."""
-    actors = log.actors_by_id
-    sources = log.sources_by_id
+    actors = selection.actors
     return {
         "id": event.id,
         "date": event.date.text,
@@ -49,9 +49,7 @@ def as_row(event: Event, log: Log) -> dict[str, str]:
         "plover": event.plover or "",
         "status": event.status,
         "actors": _join(f"{ref.id} ({ref.role})" if ref.role else ref.id for ref in event.actors),
-        "actor_names": _join(
-            actors[ref.id].name if ref.id in actors else ref.id for ref in event.actors
-        ),
+        "actor_names": _join(actors.name(ref.id) for ref in event.actors),
         "location": event.location.name if event.location else "",
         "country": (event.location.country or "") if event.location else "",
         "summary": event.summary,
@@ -59,7 +57,7 @@ def as_row(event: Event, log: Log) -> dict[str, str]:
         "note": event.note or "",
         "tags": _join(event.tags),
         "sources": _join(event.sources),
-        "source_urls": _join(sources[s].url for s in event.sources if s in sources),
+        "source_urls": _join(source.url for source in selection.cited(event)),
         "related": _join(f"{rel.id} ({rel.rel})" for rel in event.related),
     }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import IO
 
 from rich import box
@@ -10,13 +9,14 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from timeline.model import Event
+from timeline.query import Selection
 from timeline.render.console import data_console, print_data
-from timeline.render.dates import compact
+from timeline.render.phrases import compact
 from timeline.render.sanitize import one_line
 
 
-def write_table(events: Sequence[Event], stream: IO[str]) -> None:
+def write_table(selection: Selection, stream: IO[str]) -> None:
+    events = selection.events
     console = data_console(stream)
     # On a terminal the table fills the width, the title taking most of it; piped, it is unwrapped.
     table = Table(

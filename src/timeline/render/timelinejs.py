@@ -18,40 +18,37 @@ Log text is untrusted, and TimelineJS puts most fields into the page as HTML:
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from typing import IO, Any, Literal, get_args
 
 from timeline.dates import PartialDate
 from timeline.document import dumps
-from timeline.model import Event, Log, Source
+from timeline.model import Event, Source
+from timeline.query import Selection
+from timeline.render.phrases import place
 
 GroupBy = Literal["type", "status", "actor"]
 GROUP_BY: tuple[str, ...] = get_args(GroupBy)
 
 
-def timelinejs_document(
-    events: Sequence[Event], log: Log, group_by: str = "type"
-) -> dict[str, Any]:
-    """The TimelineJS3 document for `events`: a title slide and one slide per event."""
+def timelinejs_document(selection: Selection, group_by: str = "type") -> dict[str, Any]:
+    """The TimelineJS3 document for a selection: a title slide and one slide per event."""
     if group_by not in GROUP_BY:
         raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
-    title: dict[str, Any] = {"text": {"headline": _text(log.title), "text": ""}}
-    if log.description:
-        title["text"]["text"] = _paragraphs(log.description)
+    title: dict[str, Any] = {"text": {"headline": _text(selection.title), "text": ""}}
+    if selection.description:
+        title["text"]["text"] = _paragraphs(selection.description)
     return {
         "title": title,
-        "events": [_slide(event, log, group_by) for event in events],
+        "events": [_slide(event, selection, group_by) for event in selection.events],
     }
 
 
-def write_timelinejs(
-    events: Sequence[Event], log: Log, stream: IO[str], group_by: str = "type"
-) -> None:
-    stream.write(dumps(timelinejs_document(events, log, group_by)))
+def write_timelinejs(selection: Selection, stream: IO[str], group_by: str = "type") -> None:
+    stream.write(dumps(timelinejs_document(selection, group_by)))
     stream.write("\n")
 
 
-def _slide(event: Event, log: Log, group_by: str) -> dict[str, Any]:
+def _slide(event: Event, selection: Selection, group_by: str) -> dict[str, Any]:
     slide: dict[str, Any] = {
         "unique_id": event.id,
         "start_date": date_parts(event.date),
@@ -59,7 +56,7 @@ def _slide(event: Event, log: Log, group_by: str) -> dict[str, Any]:
     if event.end is not None:
         slide["end_date"] = date_parts(event.end)
     slide["display_date"] = _stripped_field(display_date(event))
-    slide["text"] = {"headline": _text(event.title), "text": _body(event, log)}
+    slide["text"] = {"headline": _text(event.title), "text": _body(event, selection)}
     group = _group(event, group_by)
     if group:
         slide["group"] = _stripped_field(group)
@@ -91,13 +88,22 @@ def _group(event: Event, group_by: str) -> str:
     return event.type
 
 
-def _body(event: Event, log: Log) -> str:
-    parts = [_paragraphs(event.summary)]
+def _body(event: Event, selection: Selection) -> str:
+    facts = [("Status", event.status)]
+    facts.append(("Actors", "; ".join(selection.actors.name(ref.id) for ref in event.actors)))
+    if event.location is not None:
+        facts.append(("Where", place(event)))
+    if event.tags:
+        facts.append(("Tags", ", ".join(event.tags)))
+    lines = "<br>".join(
+        f"<strong>{_text(label)}:</strong> {_text(value)}" for label, value in facts
+    )
+    parts = [f"<p>{lines}</p>", _paragraphs(event.summary)]
     if event.assessment:
         parts.append(_paragraphs(event.assessment, label="Assessment"))
     if event.note:
         parts.append(_paragraphs(event.note, label="Note"))
-    sources = [log.sources_by_id[sid] for sid in event.sources if sid in log.sources_by_id]
+    sources = selection.cited(event)
     if sources:
         items = "".join(f"<li>{source_html(source)}</li>" for source in sources)
         parts.append(f"<p><strong>Sources</strong></p><ol>{items}</ol>")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import IO
 
-from timeline.model import Event
-from timeline.render.dates import interval
-from timeline.render.sanitize import one_line
+from timeline.query import Selection
+from timeline.render.delimited import write_tsv_rows
+from timeline.render.phrases import interval
 
 
-def write_tsv(events: Sequence[Event], stream: IO[str]) -> None:
-    for event in events:
-        fields = (interval(event), event.id, event.title, ",".join(event.actor_ids), event.type)
-        stream.write("\t".join(one_line(field) for field in fields))
-        stream.write("\n")
+def write_tsv(selection: Selection, stream: IO[str], *, raw: bool = False) -> None:
+    write_tsv_rows(
+        (
+            (interval(event), event.id, event.title, ",".join(event.actor_ids), event.type)
+            for event in selection.events
+        ),
+        stream,
+        raw=raw,
+    )

@@ -1,4 +1,4 @@
-"""Analysis commands: chain, stats, actors and chart."""
+"""Analysing commands: chain, stats, actors and chart."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from timeline.analysis import STAT_KEYS
-from timeline.cli import app
 from timeline.cli.options import (
     ActorOption,
     DataOption,
@@ -20,6 +19,7 @@ from timeline.cli.options import (
     ToOption,
     TypeOption,
     choice,
+    complete_choices,
     complete_event_id,
     filters,
     format_option,
@@ -30,7 +30,6 @@ from timeline.document import dumps
 TEXT_JSON = ("text", "json")
 
 
-@app.command()
 def chain(
     ctx: typer.Context,
     event_id: Annotated[
@@ -51,7 +50,8 @@ def chain(
     """Walk the typed relations from an event, backwards and forwards, as a tree.
 
     Each line: how the event relates to the one above it, its date at its precision, id, title,
-    and the gap between the two ("+142 days"; "~" when a date is not known to the day).
+    and how far apart the two begin ("3 months later"; "about" when a date is not known to the
+    day; "overlapping" when their dates overlap).
 
     Example:
 
@@ -67,10 +67,9 @@ def chain(
     if format_ == "json":
         sys.stdout.write(dumps(chain_json(root, links)) + "\n")
     else:
-        write_chain(root, links, sys.stdout)
+        write_chain(root, links, sys.stdout, width=output_width())
 
 
-@app.command()
 def stats(
     ctx: typer.Context,
     by: Annotated[
@@ -79,6 +78,7 @@ def stats(
             "--by",
             metavar="KEY",
             callback=choice("by", STAT_KEYS),
+            autocompletion=complete_choices(STAT_KEYS),
             help="What to count by: " + ", ".join(STAT_KEYS) + ".",
         ),
     ] = "type",
@@ -96,8 +96,11 @@ def stats(
 ) -> None:
     """Count the events matching the filters by actor, type, year, month, tag, status or dyad.
 
-    A dyad is a pair of states (people count for their state) taking part in one event: who acts
-    with whom. An event dated only to a year is counted under YYYY-?? by month, never guessed.
+    An event counts for each of its actors and the states or organisations they belong to, as
+    `list --actor` finds it. A dyad is a pair of states (people count for their state) taking part
+    in one event: who acts with whom. By year or month, an event counts in every year or month
+    its dates overlap within --from/--to, as `list --from P --to P` would show it: a multi-year
+    event counts once in each of its years, so the counts can add up to more than the events.
 
     Examples:
 
@@ -110,29 +113,24 @@ def stats(
     from timeline.render.analysis_out import counts_json, write_counts
 
     log = load_log_for(ctx, data)
-    events = select(log, filters(actor, type_, tag, date_from, date_to, search))
-    rows = count(log, events, by)
+    selection = select(log, filters(actor, type_, tag, date_from, date_to, search))
+    start = date_from.earliest if date_from else None
+    stop = date_to.latest if date_to else None
+    rows = count(selection, by, start, stop)
     if format_ == "json":
-        sys.stdout.write(dumps(counts_json(rows)) + "\n")
+        sys.stdout.write(dumps(counts_json(rows, by)) + "\n")
     elif format_ == "csv":
-        import csv
+        from timeline.render.delimited import write_csv_rows
 
-        from timeline.render.csv_out import defuse
-        from timeline.render.sanitize import for_terminal
-        from timeline.render.terminal import is_terminal
-
-        # As in `list --format csv`: cells exact for a file or pipe, controls shown on a terminal.
-        shown = for_terminal if is_terminal(sys.stdout) else str
-        writer = csv.writer(sys.stdout, lineterminator="\r\n")
-        writer.writerow([by, "label", "events"])
-        writer.writerows(
-            [shown(defuse(row.key)), shown(defuse(row.label)), row.number] for row in rows
+        write_csv_rows(
+            [by, "label", "events", "within"],
+            ([row.key, row.label, str(row.number), str(row.within)] for row in rows),
+            sys.stdout,
         )
     else:
-        write_counts(rows, sys.stdout)
+        write_counts(rows, by, sys.stdout, width=output_width())
 
 
-@app.command()
 def actors(
     ctx: typer.Context,
     format_: Annotated[
@@ -154,10 +152,9 @@ def actors(
     if format_ == "json":
         sys.stdout.write(dumps(actors_json(rows)) + "\n")
     else:
-        write_actors(rows, sys.stdout)
+        write_actors(rows, sys.stdout, width=output_width())
 
 
-@app.command()
 def chart(
     ctx: typer.Context,
     by: Annotated[
@@ -166,6 +163,7 @@ def chart(
             "--by",
             metavar="LANES",
             callback=choice("by", ("actor", "type")),
+            autocompletion=complete_choices(("actor", "type")),
             help="One lane per actor (people count for their state) or per type.",
         ),
     ] = "actor",
@@ -198,17 +196,25 @@ def chart(
     from timeline.render.chart import write_chart
 
     log = load_log_for(ctx, data)
-    events = select(log, filters(actor, type_, tag, date_from, date_to, search))
-    columns = width or _terminal_width()
+    selection = select(log, filters(actor, type_, tag, date_from, date_to, search))
+    columns = width or terminal_width()
     start = date_from.earliest if date_from else None
     stop = date_to.latest if date_to else None
-    write_chart(events, log, sys.stdout, columns, by=by, start=start, stop=stop)
+    write_chart(selection, sys.stdout, columns, by=by, start=start, stop=stop)
 
 
-def _terminal_width() -> int:
+def terminal_width() -> int:
+    """The terminal's width: $COLUMNS if set, else what the terminal says (100 if nothing does)."""
     columns = os.environ.get("COLUMNS", "")
     return (
         int(columns)
-        if columns.isdigit() and int(columns) >= 40
+        if columns.isdigit() and int(columns) >= 20
         else shutil.get_terminal_size((100, 24)).columns
     )
+
+
+def output_width() -> int | None:
+    """The width to fit plain-text output to: the terminal's, or None (unwrapped) when piped."""
+    from timeline.render.terminal import is_terminal
+
+    return terminal_width() if is_terminal(sys.stdout) else None
