@@ -16,6 +16,7 @@ from tests.conftest import SMALL, Run, minimal_log
 
 from timeline.cache import lock_file
 from timeline.edit import canonical_text, propose_id
+from timeline.model import EVENT_TYPES
 from timeline.store import load_log
 
 RunCli = Callable[..., Run]
@@ -51,9 +52,32 @@ def test_validate_lists_every_error_of_every_file(
     errors = [line for line in result.stdout.splitlines() if line.startswith("error")]
     assert errors == [
         f"error: {bad}: event 'only-event' (events[0]), field 'date': '2023-02-30': February 2023 has no day 30",
+        # the bad date does not hide the broken reference: every problem in one run
+        f"error: {bad}: event 'only-event' (events[0]), field 'actors[0]': unknown actor 'ghost'",
         f"error: {broken}: line 1 column 11: invalid JSON: Expecting value",
     ]
-    assert result.stderr == "2 errors, 2 warnings in 3 logs\n"
+    assert result.stderr == "3 errors, 2 warnings in 3 logs\n"
+
+
+def test_validate_reports_references_whatever_else_is_wrong(
+    run: RunCli, write_log: Callable[..., Path]
+) -> None:
+    """The README's example: a bad date and a bad type, and a reference to a mistyped id."""
+    document = json.loads(SMALL.read_text(encoding="utf-8"))
+    by_id = {event["id"]: event for event in document["events"]}
+    by_id["hanoi-2019"].update(date="2019-02-30", end=None, type="sumit")
+    by_id["dmz-2019"]["related"] = [{"id": "hanoi-219", "rel": "follows"}]
+    by_id["arms-2023"]["actors"].append("NATO")
+    path = write_log(document, "mylog.json")
+    errors = run("list", "--data", str(path), expect=1).stderr.splitlines()
+    assert errors == [
+        f"error: {path}: event 'hanoi-2019' (events[1]), field 'date': '2019-02-30': February 2019 has no day 30",
+        f"error: {path}: event 'hanoi-2019' (events[1]), field 'type': Input should be "
+        + ", ".join(f"'{t}'" for t in EVENT_TYPES[:-1])
+        + f" or '{EVENT_TYPES[-1]}' (got \"sumit\"); did you mean 'summit'?",
+        f"error: {path}: event 'dmz-2019' (events[2]), field 'related[0].id': unknown event 'hanoi-219'",
+        f"error: {path}: event 'arms-2023' (events[4]), field 'actors[2]': unknown actor 'NATO'",
+    ]
 
 
 def test_validate_json_is_a_list_of_findings(run: RunCli, small: Path) -> None:
@@ -199,6 +223,7 @@ def test_add_from_options_previews_writes_canonically_and_diff_shows_only_it(
     assert changes == [
         {
             "change": "added",
+            "section": "events",
             "id": "talks-resume-stockholm-2019",
             "title": "Talks resume in Stockholm",
             "fields": [],
@@ -231,6 +256,8 @@ def test_an_invalid_event_is_refused_naming_the_field_and_the_log_is_kept(
     assert result.stderr.splitlines() == [
         f"error: {small} with the new event: event 'talks-resume-stockholm-2019' (events[6]), field 'end': "
         "end 2019-10-01 is before date 2019-10-05",
+        f"error: {small} with the new event: event 'talks-resume-stockholm-2019' (events[6]), "
+        "field 'related[0].id': unknown event 'nowhere'",
     ]
     assert small.read_bytes() == before
 
@@ -360,15 +387,60 @@ def test_diff_names_each_field_change(run: RunCli, small: Path, tmp_path: Path) 
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps(document))
     assert run("diff", str(small), str(changed)).stdout.splitlines() == [
-        "changed  hanoi-2019     Hanoi summit ends without agreement",
-        "                          sources: source added: paper-2023",
-        "changed  launches-2022  A record year of launches",
-        "                          date: made more precise: 2022 -> 2022-11",
-        "changed  arms-2023      Arms trade with Russia",
-        "                          status: revised: disputed -> confirmed",
-        "added    new-one        New",
-        "removed  drill-2023     Allied drill near the coast",
+        "changed  event  hanoi-2019     Hanoi summit ends without agreement",
+        "                                 sources: source added: paper-2023",
+        "changed  event  launches-2022  A record year of launches",
+        "                                 date: made more precise: 2022 -> 2022-11",
+        "changed  event  arms-2023      Arms trade with Russia",
+        "                                 status: revised: disputed -> confirmed",
+        "added    event  new-one        New",
+        "removed  event  drill-2023     Allied drill near the coast",
     ]
+
+
+def test_diff_covers_the_log_actors_and_sources_and_shows_values_as_written(
+    run: RunCli, small: Path, tmp_path: Path
+) -> None:
+    document = json.loads(small.read_text())
+    document["title"] = "Renamed"
+    document["description"] = "Now with a description."
+    document["actors"][0]["name"] = "DPR Korea"
+    document["actors"].append({"id": "JPN", "name": "Japan", "kind": "state"})
+    document["sources"][0]["title"] = "A corrected headline"
+    for event in document["events"]:
+        if event["id"] == "arms-2023":
+            del event["approximate"]
+        if event["id"] == "drill-2023":
+            event["approximate"] = True
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(document))
+    lines = run("diff", str(small), str(changed)).stdout.splitlines()
+    assert lines == [
+        "changed  log                     Renamed",
+        "                                   title: Small fixture log -> Renamed",
+        "                                   description: added: Now with a description.",
+        "changed  actor  DPRK             DPR Korea",
+        "                                   name: North Korea -> DPR Korea",
+        "added    actor  JPN              Japan",
+        "changed  source wire-2018-06-12  A corrected headline",
+        "                                   title: Leaders meet in Singapore -> A corrected headline",
+        "changed  event  drill-2023       Allied drill near the coast",
+        "                                   approximate: added: true",
+        "changed  event  arms-2023        Arms trade with Russia",
+        "                                   approximate: removed: true",
+    ]
+    assert "False" not in "\n".join(lines) and "True" not in "\n".join(lines)
+    records = json.loads(run("diff", str(small), str(changed), "--format", "json").stdout)
+    assert [(r["section"], r["change"], r["id"]) for r in records][:3] == [
+        ("log", "changed", ""),
+        ("actors", "changed", "DPRK"),
+        ("actors", "added", "JPN"),
+    ]
+
+
+def test_diff_without_new_compares_with_the_log_itself(run: RunCli, small: Path) -> None:
+    result = run("diff", str(small), "--data", str(small))
+    assert (result.stdout, result.stderr) == ("", "no differences\n")
 
 
 def test_diff_of_identical_logs_says_so(run: RunCli, small: Path) -> None:
@@ -388,7 +460,7 @@ def test_diff_reads_a_committed_version_from_git(run: RunCli, small: Path, tmp_p
     os.chdir(tmp_path)
     try:
         result = run("diff", f"git:HEAD:{small.name}", small.name)
-        assert result.stdout.startswith("added    talks-resume-stockholm-2019")
+        assert result.stdout.startswith("added    event  talks-resume-stockholm-2019")
         missing = run("diff", "git:HEAD:nope.json", small.name, expect=1)
         assert "nope.json" in missing.stderr
     finally:

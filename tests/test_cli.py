@@ -70,7 +70,7 @@ def test_filters_combine(run: RunCli) -> None:
 def test_the_table_shows_dates_at_their_precision(run: RunCli) -> None:
     result = run("list", "--format", "table")
     lines = result.stdout.splitlines()
-    assert lines[1].split() == ["When", "ID", "Title", "Actors", "Type"]
+    assert lines[0].split() == ["When", "ID", "Title", "Actors", "Type"]
     assert any(line.split()[:2] == ["2022", "launches-2022"] for line in lines)
     assert any(line.split()[:3] == ["2023-09~", "–", "2024-06~"] for line in lines)
     assert lines[-1] == "6 events"
@@ -220,9 +220,11 @@ def test_every_schema_problem_is_listed_one_per_line(
     assert lines == [
         f"error: {path}: event 'only-event' (events[0]), field 'type': "
         + lines[0].split("field 'type': ")[1],
+        f"error: {path}: event 'only-event' (events[0]), field 'actors[0]': unknown actor 'ghost'",
         f"error: {path}: event 'second' (events[1]), field 'date': '2020-13': month 13 does not exist",
         f"error: {path}: event 'second' (events[1]), field 'type': "
-        + lines[2].split("field 'type': ")[1],
+        + lines[3].split("field 'type': ")[1],
+        f"error: {path}: event 'second' (events[1]), field 'actors[0]': unknown actor 'ghost'",
     ]
     assert "did you mean 'summit'?" in lines[0]
 

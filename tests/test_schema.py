@@ -260,5 +260,5 @@ def test_the_json_schema_describes_the_log() -> None:
         "events",
     }
     event = generated["$defs"]["EventModel"]
-    assert event["properties"]["date"]["pattern"] == r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+    assert event["properties"]["date"]["pattern"] == r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(?!\n)$"
     assert event["additionalProperties"] is False

@@ -9,7 +9,7 @@ prove equivalent. No I/O here.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from timeline.dates import PartialDate
@@ -264,27 +264,54 @@ class Problem(NamedTuple):
     message: str
 
 
-def integrity_problems(log: Log) -> list[Problem]:
-    """Every cross-reference problem in a log whose records are each valid."""
-    return list(_integrity_problems(log))
+class Records(NamedTuple):
+    """The records of a log to check against each other, each with its place in its section.
+
+    `ids` holds every id as written in each section, also those of records that are not valid on
+    their own: they still count as existing (and as duplicates), so one bad field is reported
+    once rather than again as a broken reference wherever the record is named.
+    """
+
+    actors: Sequence[tuple[int, Actor]]
+    sources: Sequence[tuple[int, Source]]
+    events: Sequence[tuple[int, Event]]
+    ids: dict[str, list[tuple[int, str]]]
+
+    @classmethod
+    def of(cls, log: Log) -> Records:
+        return cls(
+            list(enumerate(log.actors)),
+            list(enumerate(log.sources)),
+            list(enumerate(log.events)),
+            {
+                "actors": list(enumerate(a.id for a in log.actors)),
+                "sources": list(enumerate(s.id for s in log.sources)),
+                "events": list(enumerate(e.id for e in log.events)),
+            },
+        )
 
 
-def _integrity_problems(log: Log) -> Iterator[Problem]:
-    yield from _duplicates("actors", [actor.id for actor in log.actors], ignore_case=True)
-    yield from _ambiguous_actor_names(log.actors)
-    yield from _duplicates("sources", [source.id for source in log.sources])
-    yield from _duplicates("events", [event.id for event in log.events])
-    actor_ids = {actor.id for actor in log.actors}
-    source_ids = {source.id for source in log.sources}
-    event_ids = {event.id for event in log.events}
-    for index, actor in enumerate(log.actors):
+def integrity_problems(log: Log | Records) -> list[Problem]:
+    """Every cross-reference problem among records that are each valid."""
+    return list(_integrity_problems(log if isinstance(log, Records) else Records.of(log)))
+
+
+def _integrity_problems(records: Records) -> Iterator[Problem]:
+    yield from _duplicates("actors", records.ids["actors"], ignore_case=True)
+    yield from _ambiguous_actor_names(records.actors)
+    yield from _duplicates("sources", records.ids["sources"])
+    yield from _duplicates("events", records.ids["events"])
+    actor_ids = {actor_id for _, actor_id in records.ids["actors"]}
+    source_ids = {source_id for _, source_id in records.ids["sources"]}
+    event_ids = {event_id for _, event_id in records.ids["events"]}
+    for index, actor in records.actors:
         for position, parent in enumerate(actor.member_of):
             where: tuple[str | int, ...] = ("actors", index, "member_of", position)
             if parent not in actor_ids:
                 yield Problem(where, f"unknown actor {parent!r}")
             elif parent == actor.id:
                 yield Problem(where, "an actor cannot be a member of itself")
-    for index, event in enumerate(log.events):
+    for index, event in records.events:
         for position, ref in enumerate(event.actors):
             if ref.id not in actor_ids:
                 yield Problem(("events", index, "actors", position), f"unknown actor {ref.id!r}")
@@ -301,10 +328,10 @@ def _integrity_problems(log: Log) -> Iterator[Problem]:
                 yield Problem(where, "an event cannot relate to itself")
 
 
-def _ambiguous_actor_names(actors: tuple[Actor, ...]) -> Iterator[Problem]:
+def _ambiguous_actor_names(actors: Sequence[tuple[int, Actor]]) -> Iterator[Problem]:
     """A name or alias that could mean two actors would make `--actor` ambiguous."""
-    owner: dict[str, str] = {actor.id.casefold(): actor.id for actor in actors}
-    for index, actor in enumerate(actors):
+    owner: dict[str, str] = {actor.id.casefold(): actor.id for _, actor in actors}
+    for index, actor in actors:
         claimed = owner.setdefault(actor.name.casefold(), actor.id)
         if claimed != actor.id:
             yield Problem(
@@ -319,9 +346,11 @@ def _ambiguous_actor_names(actors: tuple[Actor, ...]) -> Iterator[Problem]:
                 )
 
 
-def _duplicates(section: str, ids: list[str], *, ignore_case: bool = False) -> Iterator[Problem]:
+def _duplicates(
+    section: str, ids: list[tuple[int, str]], *, ignore_case: bool = False
+) -> Iterator[Problem]:
     seen: set[str] = set()
-    for index, item_id in enumerate(ids):
+    for index, item_id in ids:
         key = item_id.casefold() if ignore_case else item_id
         if key in seen:
             yield Problem((section, index, "id"), f"duplicate id {item_id!r}")

@@ -13,15 +13,18 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PlainSerializer,
     PlainValidator,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 from timeline import model
 from timeline.dates import PATTERN as DATE_PATTERN
@@ -101,6 +104,19 @@ class ActorRefModel(Strict):
     def _from_bare_id(cls, value: Any) -> Any:
         return {"id": value} if isinstance(value, str) else value
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        as_object = handler.resolve_ref_schema(handler(schema))
+        bare_id = {
+            "type": "string",
+            "pattern": model.ACTOR_ID_PATTERN,
+            "maxLength": model.MAX_ID,
+            "description": "An actor id: the actor takes part, with no particular role.",
+        }
+        return {"anyOf": [bare_id, as_object]}
+
 
 class RelationModel(Strict):
     id: Slug
@@ -157,16 +173,75 @@ def to_runtime(log: LogModel) -> model.Log:
         title=log.title,
         description=log.description,
         schema_url=log.schema_url,
-        actors=tuple(
-            model.Actor(a.id, a.name, a.kind, tuple(a.aliases), tuple(a.member_of))
-            for a in log.actors
-        ),
-        sources=tuple(
-            model.Source(s.id, s.publisher, s.title, s.url, s.published, s.note)
-            for s in log.sources
-        ),
+        actors=tuple(_actor(a) for a in log.actors),
+        sources=tuple(_source(s) for s in log.sources),
         events=tuple(_event(e) for e in log.events),
     )
+
+
+def valid_records(document: dict[str, Any]) -> model.Records:
+    """The records of a log that is not valid as a whole, for their references to be checked.
+
+    So that `validate` reports every problem in one run: a record whose fields that name other
+    records (actors, sources, relations, memberships) are well formed is checked against the
+    others whatever else is wrong with it; its other faulty fields are already reported.
+    """
+    sections: dict[str, list[tuple[int, Any]]] = {"actors": [], "sources": [], "events": []}
+    ids: dict[str, list[tuple[int, str]]] = {name: [] for name in sections}
+    readers: dict[str, tuple[type[Strict], Any]] = {
+        "actors": (ActorModel, _actor),
+        "sources": (SourceModel, _source),
+        "events": (EventModel, _event),
+    }
+    for name, (record_model, convert) in readers.items():
+        items = document.get(name)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if isinstance(item_id, str):
+                ids[name].append((index, item_id))
+            record = _valid_enough(record_model, item)
+            if record is not None:
+                sections[name].append((index, convert(record)))
+    return model.Records(sections["actors"], sections["sources"], sections["events"], ids)
+
+
+# Fields that name other records, and stand-ins for required fields that are wrong.
+_REFERENCES = frozenset({"actors", "sources", "related", "member_of"})
+_STAND_INS = {"id": "x", "title": "x", "name": "x", "publisher": "x", "summary": "x"} | {
+    "date": "2000",
+    "type": model.EVENT_TYPES[0],
+    "kind": model.ACTOR_KINDS[0],
+    "url": "https://example.org/",
+}
+
+
+def _valid_enough(record_model: type[Strict], item: Any) -> Strict | None:
+    """`item` as a record, with any faulty field other than a reference set aside."""
+    try:
+        return record_model.model_validate(item)
+    except ValidationError as error:
+        faulty = {detail["loc"][0] for detail in error.errors() if detail["loc"]}
+    required = {name for name, field in record_model.model_fields.items() if field.is_required()}
+    if (
+        not isinstance(item, dict)
+        or faulty & _REFERENCES
+        or not faulty & required <= _STAND_INS.keys()
+    ):
+        return None
+    kept = {key: value for key, value in item.items() if key not in faulty}
+    kept.update({str(key): _STAND_INS[str(key)] for key in faulty & required})
+    try:
+        return record_model.model_validate(kept)
+    except ValidationError:
+        return None
+
+
+def _actor(a: ActorModel) -> model.Actor:
+    return model.Actor(a.id, a.name, a.kind, tuple(a.aliases), tuple(a.member_of))
+
+
+def _source(s: SourceModel) -> model.Source:
+    return model.Source(s.id, s.publisher, s.title, s.url, s.published, s.note)
 
 
 def _event(e: EventModel) -> model.Event:
@@ -190,5 +265,33 @@ def _event(e: EventModel) -> model.Event:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a log file, for editors and other tools."""
-    return LogModel.model_json_schema(by_alias=True)
+    """The JSON Schema of a log file, for editors and other tools.
+
+    It accepts every log `validate` accepts and refuses what JSON Schema can express of what it
+    refuses; references between records, impossible dates such as 2023-02-30 and an end before
+    its date are left to `validate`.
+    """
+    document: dict[str, Any] = _portable_patterns(LogModel.model_json_schema(by_alias=True))
+    return document
+
+
+def _portable_patterns(value: Any) -> Any:
+    """Every `pattern` made to mean the same in every regular-expression dialect.
+
+    A pattern ends in `$`, which in ECMA-262 (what JSON Schema specifies) matches only at the end
+    of the text, but in Python's `re` (the `jsonschema` library) also before a final newline: a
+    slug followed by a newline would pass there although `validate` refuses it. `(?!\n)$` is the
+    end of the text in both.
+    """
+    if isinstance(value, dict):
+        return {
+            key: (
+                item[:-1] + "(?!\\n)$"
+                if key == "pattern" and isinstance(item, str) and item.endswith("$")
+                else _portable_patterns(item)
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_portable_patterns(item) for item in value]
+    return value

@@ -165,9 +165,21 @@ def _validate_with_schema(document: dict[str, Any], label: str) -> Log:
     try:
         return schema.validate(document)
     except ValidationError as error:
-        raise LogError(
-            label, _limit([_describe_pydantic(e, document) for e in error.errors()])
-        ) from None
+        findings = [_describe_pydantic(e, document) for e in error.errors()]
+        # Every record that is valid on its own is still checked against the others.
+        crossed = integrity_problems(schema.valid_records(document))
+        findings += [describe(problem, document) for problem in crossed]
+        raise LogError(label, _limit(sorted(findings, key=_document_order))) from None
+
+
+_SECTION_RANK = {None: 0, "actors": 1, "sources": 2, "events": 3}
+
+
+def _document_order(finding: Finding) -> tuple[int, int]:
+    """Findings in the order of the document: top level, then each record in turn."""
+    return _SECTION_RANK.get(
+        finding.section, 0
+    ), -1 if finding.position is None else finding.position
 
 
 def parse_json(data: bytes, label: str) -> Any:

@@ -45,6 +45,9 @@ def _branches(links: Sequence[Link], prefix: str, stream: IO[str], width: int | 
         lead = f"{prefix}{'└── ' if last else '├── '}"
         below = prefix + ("    " if last else "│   ")
         head = f"{link.rel}  {compact(event)}  {event.id}  "
+        if width is not None and len(lead + head) > width:  # the id goes under the relation
+            stream.write(f"{lead}{link.rel}  {compact(event)}".rstrip() + "\n")
+            lead, head = below + "    ", f"{event.id}  "
         _lines(lead + head, one_line(event.title), f"  ({gap(link)})", below, width, stream)
         _branches(link.children, below, stream, width)
 
@@ -55,7 +58,10 @@ def _lines(head: str, title: str, tail: str, below: str, width: int | None, out:
     if width is None or len(line) <= width:
         out.write(line.rstrip() + "\n")
         return
-    out.write((head + tail.strip()).rstrip() + "\n")
+    first = head + tail.strip()
+    if len(first) > width:  # the gap joins the title below
+        first, title = head, title + tail
+    out.write(first.rstrip() + "\n")
     indent = below + "    "
     for part in wrap(title, width - len(indent)):
         out.write(indent + part + "\n")
@@ -146,7 +152,8 @@ def counts_json(rows: Sequence[Count], by: str) -> list[dict[str, Any]]:
 
 
 def write_actors(rows: Sequence[ActorRow], stream: IO[str], *, width: int | None = None) -> None:
-    """A table of the registry; given a width, the last column (aliases and members) wraps."""
+    """A table of the registry; given a width, the last column (aliases and members) wraps, and
+    where even the first four columns do not fit, each actor is written as a short block."""
     header = ("id", "name", "kind", "events", "aliases · members")
     lines = [
         (
@@ -161,6 +168,9 @@ def write_actors(rows: Sequence[ActorRow], stream: IO[str], *, width: int | None
     widths = [max(len(line[column]) for line in [header, *lines]) for column in range(4)]
     lead = sum(widths) + 2 * 4
     rest = None if width is None else width - lead
+    if width is not None and rest is not None and rest < 16:
+        _actor_blocks(rows, stream, width)
+        return
     for line in [header, *lines]:
         cells = "  ".join(cell.ljust(widths[column]) for column, cell in enumerate(line[:4]))
         if rest is None or len(line[4]) <= rest:
@@ -171,9 +181,19 @@ def write_actors(rows: Sequence[ActorRow], stream: IO[str], *, width: int | None
             stream.writelines(" " * lead + part + "\n" for part in more)
         else:  # too narrow for a column: the names go on lines of their own below the row
             stream.write(cells.rstrip() + "\n")
-            stream.writelines(
-                "    " + part + "\n" for part in wrap(line[4], max(width or 0, 20) - 4)
-            )
+            stream.writelines("    " + part + "\n" for part in wrap(line[4], (width or 80) - 4))
+
+
+def _actor_blocks(rows: Sequence[ActorRow], stream: IO[str], width: int) -> None:
+    for row in rows:
+        count = f"{row.events} event{'' if row.events == 1 else 's'}"
+        head = f"{row.actor.id}  {one_line(row.actor.name)} · {row.actor.kind} · {count}"
+        for number, part in enumerate(wrap(head, width - 4)):
+            stream.write(("    " if number else "") + part + "\n")
+        for label, names in (("aliases", row.actor.aliases), ("members", row.members)):
+            if names:
+                text = f"{label}: {one_line(', '.join(names))}"
+                stream.writelines("    " + part + "\n" for part in wrap(text, width - 4))
 
 
 def _aliases_and_members(row: ActorRow) -> str:

@@ -9,19 +9,20 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from timeline.diff import EventChange
+from timeline.diff import Change
 from timeline.render.console import data_console, print_data
 from timeline.render.sanitize import one_line
 
 _STYLE = {"added": "green", "removed": "red", "changed": "yellow"}
 
 
-def write_changes_table(changes: Sequence[EventChange], stream: IO[str]) -> None:
+def write_changes_table(changes: Sequence[Change], stream: IO[str]) -> None:
     console = data_console(stream)
     table = Table(
         box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, expand=console.is_terminal
     )
     table.add_column("Change", no_wrap=True)
+    table.add_column("Of", no_wrap=True)
     table.add_column("ID", no_wrap=True, style="bold")
     table.add_column("What", overflow="fold", ratio=1)
     for change in changes:
@@ -29,5 +30,7 @@ def write_changes_table(changes: Sequence[EventChange], stream: IO[str]) -> None
         for field in change.fields:
             what.append(f"\n{field.field}: ", style="italic")
             what.append(one_line(field.summary))
-        table.add_row(Text(change.kind, style=_STYLE[change.kind]), Text(change.id), what)
+        table.add_row(
+            Text(change.kind, style=_STYLE[change.kind]), Text(change.noun), Text(change.id), what
+        )
     print_data(table, console)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO, Any
 
-from timeline.diff import EventChange
+from timeline.diff import Change
 from timeline.document import dumps
 from timeline.errors import Finding
 from timeline.render.sanitize import one_line
@@ -23,19 +23,24 @@ def findings_json(results: Sequence[tuple[str, list[Finding]]]) -> str:
     )
 
 
-def write_changes_text(changes: Sequence[EventChange], stream: IO[str]) -> None:
-    """One line per event (what happened to it, its id and title), then one per changed field."""
+def write_changes_text(changes: Sequence[Change], stream: IO[str]) -> None:
+    """One line per record (what happened to it, what it is, its id and name), then one per
+    changed field."""
     width = max((len(change.id) for change in changes), default=0)
     for change in changes:
-        stream.write(f"{change.kind:<8} {change.id:<{width}}  {one_line(change.title)}\n")
+        stream.write(
+            f"{change.kind:<8} {change.noun:<6} {change.id:<{width}}  {one_line(change.title)}".rstrip()
+            + "\n"
+        )
         for field in change.fields:
-            stream.write(f"{'':<8} {'':<{width}}    {field.field}: {one_line(field.summary)}\n")
+            stream.write(f"{'':<15} {'':<{width}}    {field.field}: {one_line(field.summary)}\n")
 
 
-def changes_json(changes: Sequence[EventChange]) -> str:
+def changes_json(changes: Sequence[Change]) -> str:
     document: list[dict[str, Any]] = [
         {
             "change": change.kind,
+            "section": change.section,
             "id": change.id,
             "title": change.title,
             "fields": [
