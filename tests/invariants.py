@@ -39,7 +39,7 @@ from timeline.edit import canonical, canonical_text
 from timeline.errors import Finding, LogError
 from timeline.model import Log
 from timeline.query import Selection, selection_of, sort_events
-from timeline.render.analysis_out import (
+from timeline.render.reports import (
     actors_json,
     chain_json,
     counts_json,
@@ -47,8 +47,8 @@ from timeline.render.analysis_out import (
     write_chain,
     write_counts,
 )
-from timeline.render.card import write_card_rich
-from timeline.render.card_content import card_content, write_card_text
+from timeline.render.card_rich import write_card_rich
+from timeline.render.card import card_content, write_card_text
 from timeline.render.chart import write_chart
 from timeline.render.delimited import FORMULA_TRIGGERS, undefuse
 from timeline.render.diff_table import write_changes_table
@@ -59,8 +59,8 @@ from timeline.render.findings import (
     write_findings_text,
 )
 from timeline.render.formats import FORMATS, Options
-from timeline.render.html_out import html_page, page_data
-from timeline.render.json_out import show_document
+from timeline.render.page import html_page, page_data
+from timeline.render.jsondoc import show_document
 from timeline.render.records import COLUMNS, as_row
 from timeline.store import build_log, describe, parse_json, parse_log
 
@@ -425,7 +425,7 @@ def _check_lint(log: Log) -> None:
 def _check_diff(log: Log) -> None:
     assert diff.compare(log, log) == []
     added = [c for c in diff.compare(Log(), log) if c.section == "events"]
-    assert [c.kind for c in added] == ["added"] * len(log.events)
+    assert [c.change for c in added] == ["added"] * len(log.events)
     reference = parse_log(REFERENCE_LOG.read_bytes(), str(REFERENCE_LOG))
     for old, new in ((reference, log), (log, reference)):
         changes = diff.compare(old, new)

@@ -18,7 +18,7 @@ from tests.conftest import Run
 
 from timeline.query import Filters, select
 from timeline.render.chart import _lanes as chart_lanes
-from timeline.render.html_out import page_data
+from timeline.render.page import page_data
 from timeline.store import bundled_log_path, load_log
 
 RunCli = Callable[..., Run]

@@ -15,9 +15,8 @@ from tests.conftest import HOSTILE, SMALL, everything
 from timeline.dates import PartialDate
 from timeline.model import Actor, ActorRef, Event, Location, Log, Source
 from timeline.query import Filters, select
-from timeline.render.html_out import (
-    SCRIPT,
-    STYLE,
+from timeline.render.page import (
+    _assets,
     content_security_policy,
     html_page,
     human_when,
@@ -27,6 +26,7 @@ from timeline.render.html_out import (
 from timeline.store import bundled_log_path, load_log
 
 READY = "document.documentElement.dataset.ready === 'true'"
+STYLE, SCRIPT = _assets().style, _assets().script
 PWNED = [
     "<img src=x onerror=\"document.title='pwned'\">",
     "<script>document.title='pwned'</script>",

@@ -23,7 +23,7 @@ from timeline import cache, index
 from timeline.dates import PartialDate
 from timeline.errors import LogError, LookupFailed
 from timeline.query import Filters, SortKey, find_event, related_events, select, selection_of
-from timeline.render.card_content import card_content, write_card_text
+from timeline.render.card import card_content, write_card_text
 from timeline.store import bundled_log_path, load_log
 
 

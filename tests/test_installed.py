@@ -135,6 +135,8 @@ def test_a_wheel_carries_the_log_and_works_outside_the_checkout(tmp_path: Path) 
     names = zipfile.ZipFile(wheel).namelist()
     assert "timeline/data/events.json" in names
     assert "timeline/py.typed" in names
+    for asset in ("page.html", "page.css", "page.js"):  # the HTML page's own files
+        assert f"timeline/render/page/{asset}" in names
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -171,6 +173,24 @@ def test_a_wheel_carries_the_log_and_works_outside_the_checkout(tmp_path: Path) 
         check=True,
     )
     assert located.stdout.strip().startswith(str(target))
+    page = subprocess.run(
+        [sys.executable, "-m", "timeline", "export", "--format", "html", "--actor", "RUS"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=environment(PYTHONPATH=str(target)),
+        check=True,
+    )
+    assert page.stdout.startswith("<!DOCTYPE html>") and "kim-putin-2023" in page.stdout
+    library = subprocess.run(
+        [sys.executable, "-c", "from timeline import load_log, select; print(load_log)"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=environment(PYTHONPATH=str(target)),
+        check=True,
+    )
+    assert "function load_log" in library.stdout
 
 
 def complete(words: str) -> list[str]:

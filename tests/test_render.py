@@ -10,10 +10,10 @@ from tests.conftest import HOSTILE, SMALL, everything
 from timeline.document import dumps
 from timeline.model import Log
 from timeline.query import find_event
-from timeline.render.card import write_card_rich
-from timeline.render.card_content import card_content, write_card_text
+from timeline.render.card_rich import write_card_rich
+from timeline.render.card import card_content, write_card_text
 from timeline.render.delimited import defuse, undefuse, write_csv
-from timeline.render.json_out import write_json, write_jsonl
+from timeline.render.jsondoc import write_json, write_jsonl
 from timeline.render.phrases import compact, interval, spelled
 from timeline.render.records import COLUMNS
 from timeline.render.sanitize import for_terminal, one_line

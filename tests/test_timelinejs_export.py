@@ -16,7 +16,7 @@ from tests.conftest import HOSTILE, SMALL, Run, everything
 from timeline.dates import PartialDate
 from timeline.model import Actor, ActorRef, Event, Log, Source
 from timeline.query import Filters, select
-from timeline.render.html_out import script_json
+from timeline.render.page import script_json
 from timeline.render.timelinejs import timelinejs_document, write_timelinejs
 from timeline.store import bundled_log_path, load_log
 

@@ -28,7 +28,7 @@ class FieldChange(NamedTuple):
 
 class Change(NamedTuple):
     section: str  # "log", "actors", "sources" or "events"
-    kind: str  # "added", "removed" or "changed"
+    change: str  # "added", "removed" or "changed"
     id: str
     title: str  # what the record is called: an event's title, an actor's name, a source's title
     fields: list[FieldChange]

@@ -201,8 +201,9 @@ def _event(raw: Any) -> model.Event:
     if type(raw) is not dict or not raw.keys() <= _EVENT_KEYS or not raw.keys() >= _EVENT_REQUIRED:
         raise _Unsure
     get = raw.get
-    kind, status, approximate = raw["type"], get("status", "confirmed"), get("approximate", False)
-    if type(kind) is not str or kind not in _EVENT_TYPES:
+    event_type = raw["type"]
+    status, approximate = get("status", "confirmed"), get("approximate", False)
+    if type(event_type) is not str or event_type not in _EVENT_TYPES:
         raise _Unsure
     if type(status) is not str or status not in _STATUSES:
         raise _Unsure
@@ -219,7 +220,7 @@ def _event(raw: Any) -> model.Event:
             _match(raw["id"], _SLUG, _SLUGS_SEEN),
             _text(raw["title"], model.MAX_SHORT_TEXT),
             date,
-            kind,
+            event_type,
             _actor_refs(raw["actors"]),
             _text(raw["summary"], model.MAX_TEXT),
             end,

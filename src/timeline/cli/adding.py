@@ -159,7 +159,7 @@ def add(
     """
     from timeline.edit import add_event
     from timeline.query import selection_of
-    from timeline.render.card_content import card_content, write_card_text
+    from timeline.render.card import card_content, write_card_text
     from timeline.store import load_log, parse_json, writable
 
     target = writable(log_path(ctx, data))

@@ -25,9 +25,7 @@ from timeline.cli.options import (
     format_option,
     load_log_for,
 )
-from timeline.document import dumps
-
-TEXT_JSON = ("text", "json")
+from timeline.render.views import ACTORS, CHAIN, STATS
 
 
 def chain(
@@ -43,7 +41,7 @@ def chain(
     ] = 3,
     format_: Annotated[
         str,
-        format_option(TEXT_JSON, "text (a tree) or json."),
+        format_option(tuple(CHAIN), "text (a tree) or json."),
     ] = "text",
     data: DataOption = None,
 ) -> None:
@@ -59,15 +57,10 @@ def chain(
     """
     from timeline.analysis import chain as walk
     from timeline.query import find_event
-    from timeline.render.analysis_out import chain_json, write_chain
 
     log = load_log_for(ctx, data)
     root = find_event(log, event_id)
-    links = walk(log, root, depth)
-    if format_ == "json":
-        sys.stdout.write(dumps(chain_json(root, links)) + "\n")
-    else:
-        write_chain(root, links, sys.stdout, width=output_width())
+    CHAIN[format_](root, walk(log, root, depth), sys.stdout, output_width())
 
 
 def stats(
@@ -90,7 +83,7 @@ def stats(
     search: SearchOption = None,
     format_: Annotated[
         str,
-        format_option(("text", "json", "csv"), "text (with bars), json or csv."),
+        format_option(tuple(STATS), "text (with bars), json or csv."),
     ] = "text",
     data: DataOption = None,
 ) -> None:
@@ -110,32 +103,19 @@ def stats(
     """
     from timeline.analysis import stats as count
     from timeline.query import select
-    from timeline.render.analysis_out import counts_json, write_counts
 
     log = load_log_for(ctx, data)
     selection = select(log, filters(actor, type_, tag, date_from, date_to, search))
     start = date_from.earliest if date_from else None
     stop = date_to.latest if date_to else None
-    rows = count(selection, by, start, stop)
-    if format_ == "json":
-        sys.stdout.write(dumps(counts_json(rows, by)) + "\n")
-    elif format_ == "csv":
-        from timeline.render.delimited import write_csv_rows
-
-        write_csv_rows(
-            [by, "label", "events", "within"],
-            ([row.key, row.label, str(row.number), str(row.within)] for row in rows),
-            sys.stdout,
-        )
-    else:
-        write_counts(rows, by, sys.stdout, width=output_width())
+    STATS[format_](count(selection, by, start, stop), by, sys.stdout, output_width())
 
 
 def actors(
     ctx: typer.Context,
     format_: Annotated[
         str,
-        format_option(TEXT_JSON, "text or json."),
+        format_option(tuple(ACTORS), "text or json."),
     ] = "text",
     data: DataOption = None,
 ) -> None:
@@ -146,13 +126,8 @@ def actors(
       timeline actors
     """
     from timeline.analysis import actor_rows
-    from timeline.render.analysis_out import actors_json, write_actors
 
-    rows = actor_rows(load_log_for(ctx, data))
-    if format_ == "json":
-        sys.stdout.write(dumps(actors_json(rows)) + "\n")
-    else:
-        write_actors(rows, sys.stdout, width=output_width())
+    ACTORS[format_](actor_rows(load_log_for(ctx, data)), sys.stdout, output_width())
 
 
 def chart(

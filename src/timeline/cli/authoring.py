@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from timeline.cli.app import fail
 from timeline.cli.options import DataOption, format_option, log_path
-from timeline.errors import Finding, LogError
+from timeline.errors import Finding, LogError, TimelineError
 from timeline.render.sanitize import for_terminal
+from timeline.render.views import CHANGES, FINDINGS
 
 if TYPE_CHECKING:
     from timeline.model import Log
 
-TEXT_OR_JSON = ("text", "json")
+TEXT_OR_JSON = tuple(FINDINGS)
 LOCK_TIMEOUT = 10.0
 
 FormatOption = Annotated[
@@ -62,14 +62,7 @@ def validate(
             continue
         index = _ids(log)
         results.append((str(path), [describe(p, index, level="warning") for p in warnings(log)]))
-    if format_ == "json":
-        from timeline.render.findings import findings_json
-
-        sys.stdout.write(findings_json(results))
-    else:
-        from timeline.render.findings import write_findings_text
-
-        write_findings_text(results, sys.stdout)
+    FINDINGS[format_](results, sys.stdout)
     errors = sum(1 for _, found in results for f in found if f.level == "error")
     warned = sum(1 for _, found in results for f in found if f.level == "warning")
     logs = f"{len(results)} log{'' if len(results) == 1 else 's'}"
@@ -123,7 +116,7 @@ def fmt(
     shown = for_terminal(str(target))
     changed = format_log(target, lock_timeout=LOCK_TIMEOUT, check=check)
     if check and changed:
-        fail(f"{target}: not in canonical form; run 'timeline fmt {target}'")
+        raise TimelineError(f"{target}: not in canonical form; run 'timeline fmt {target}'")
     sys.stderr.write(f"{shown}: {'reformatted' if changed else 'already canonical'}\n")
 
 
@@ -156,9 +149,7 @@ def diff(
     ] = None,
     format_: Annotated[
         str | None,
-        format_option(
-            ("table", "text", "json"), "table (on a terminal), text (when piped) or json."
-        ),
+        format_option(tuple(CHANGES), "table (on a terminal), text (when piped) or json."),
     ] = None,
     data: DataOption = None,
 ) -> None:
@@ -179,18 +170,6 @@ def diff(
     from timeline.store import load_spec
 
     changes = compare(load_spec(old), load_spec(new or str(log_path(ctx, data).path)))
-    chosen = format_ or ("table" if is_terminal(sys.stdout) else "text")
-    if chosen == "json":
-        from timeline.render.findings import changes_json
-
-        sys.stdout.write(changes_json(changes))
-    elif chosen == "table":
-        from timeline.render.diff_table import write_changes_table
-
-        write_changes_table(changes, sys.stdout)
-    else:
-        from timeline.render.findings import write_changes_text
-
-        write_changes_text(changes, sys.stdout)
+    CHANGES[format_ or ("table" if is_terminal(sys.stdout) else "text")](changes, sys.stdout)
     if not changes:
         sys.stderr.write("no differences\n")

@@ -31,13 +31,14 @@ from timeline.cli.options import (
 from timeline.errors import TimelineError
 from timeline.render.formats import FILE_FORMATS, FORMATS, format_for_suffix
 from timeline.render.sanitize import for_terminal
+from timeline.render.views import SHOW
 
 if TYPE_CHECKING:
     from timeline.query import SortKey
 
 LIST_FORMATS = tuple(FORMATS)
 EXPORT_FORMATS = tuple(FILE_FORMATS)
-SHOW_FORMATS = ("card", "json")
+SHOW_FORMATS = tuple(SHOW)
 GROUP_BY = ("type", "status", "actor")
 
 
@@ -116,22 +117,7 @@ def show(
     from timeline.index import show_from_file
 
     selection, event = show_from_file(log_path(ctx, data).path, event_id, defer_indexing=True)
-    if format_ == "json":
-        from timeline.document import dumps
-        from timeline.render.json_out import show_document
-
-        sys.stdout.write(dumps(show_document(event, selection)) + "\n")
-        return
-    from timeline.render.card_content import card_content, write_card_text
-    from timeline.render.terminal import is_terminal
-
-    content = card_content(event, selection)
-    if is_terminal(sys.stdout):
-        from timeline.render.card import write_card_rich
-
-        write_card_rich(content, sys.stdout)
-    else:
-        write_card_text(content, sys.stdout)
+    SHOW[format_](event, selection, sys.stdout)
 
 
 def export(

@@ -1,74 +1,120 @@
-"""The `show` card laid out with Rich, for a terminal."""
+"""What the `show` card says, as plain data: every field of one event, ready to lay out.
+
+All text here has passed the sanitiser. `card_rich.write_card_rich` lays it out with Rich for a
+terminal; `write_card_text` writes it as plain text for a pipe, without importing Rich at all.
+"""
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, NamedTuple
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.style import Style
-from rich.table import Table
-from rich.text import Text
-
-from timeline.render.card_content import Card
-from timeline.render.console import data_console, print_data
-
-_STATUS_STYLE = {
-    "confirmed": "green",
-    "reported": "yellow",
-    "alleged": "magenta",
-    "disputed": "red",
-}
+from timeline.model import Event
+from timeline.query import Selection
+from timeline.render.phrases import compact, place, spelled
+from timeline.render.sanitize import for_terminal, one_line
 
 
-def write_card_rich(content: Card, stream: IO[str]) -> None:
-    print_data(card(content), data_console(stream))
+class Citation(NamedTuple):
+    marker: str
+    publisher: str
+    title: str
+    note: str | None
+    url: str
 
 
-def card(content: Card) -> RenderableType:
-    subtitle = Text.assemble(
-        (content.id, "cyan"),
-        " · ",
-        content.kind,
-        " · ",
-        (content.status, _STATUS_STYLE[content.status]),
+class RelatedLine(NamedTuple):
+    """One related event, as the card lists it: `followed by  2019-06-30  dmz-2019  Title`."""
+
+    rel: str
+    when: str
+    id: str
+    title: str
+
+
+class Card(NamedTuple):
+    title: str
+    id: str
+    type_line: str  # the type, and its PLOVER category if it has one
+    status: str
+    facts: list[tuple[str, str]]
+    texts: list[tuple[str, str]]
+    citations: list[Citation]
+    related: list[RelatedLine]
+
+
+def card_content(event: Event, selection: Selection) -> Card:
+    plover = f" (PLOVER {event.plover})" if event.plover else ""
+    facts = [("When", spelled(event))]
+    if event.location is not None:
+        facts.append(("Where", one_line(place(event))))
+    facts.append(("Actors", one_line("; ".join(_actor_names(event, selection)))))
+    if event.tags:
+        facts.append(("Tags", ", ".join(event.tags)))
+    texts = [
+        (label, for_terminal(body).expandtabs(4))
+        for label, body in (
+            ("Summary", event.summary),
+            ("Assessment", event.assessment),
+            ("Note", event.note),
+        )
+        if body
+    ]
+    citations = []
+    for number, source in enumerate(selection.cited(event), start=1):
+        published = f" ({source.published.text})" if source.published else ""
+        citations.append(
+            Citation(
+                marker=f"{number}. ",
+                publisher=one_line(source.publisher),
+                title=one_line(source.title) + published,
+                note=one_line(source.note) if source.note else None,
+                url=source.url,  # validated: http(s), no spaces or control characters
+            )
+        )
+    links = [
+        RelatedLine(link.rel, compact(link.event), link.event.id, one_line(link.event.title))
+        for link in selection.related_to(event)
+    ]
+    return Card(
+        one_line(event.title),
+        event.id,
+        f"{event.type}{plover}",
+        event.status,
+        facts,
+        texts,
+        citations,
+        links,
     )
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column(overflow="fold")
-    for label, value in content.facts:
-        facts.add_row(Text(label), Text(value))
-    parts: list[RenderableType] = [Text(content.title, style="bold"), subtitle, Text(), facts]
+
+
+def _actor_names(event: Event, selection: Selection) -> list[str]:
+    names = []
+    for ref in event.actors:
+        role = f", {ref.role}" if ref.role else ""
+        names.append(f"{selection.actors.name(ref.id)} ({ref.id}{role})")
+    return names
+
+
+def write_card_text(content: Card, stream: IO[str]) -> None:
+    """The card as plain text: same layout as on a terminal, nothing wrapped or coloured."""
+    lines = [content.title, f"{content.id} · {content.type_line} · {content.status}", ""]
+    width = max(len(label) for label, _ in content.facts)
+    lines += [f"{label.ljust(width)}  {value}" for label, value in content.facts]
     for label, body in content.texts:
-        parts += [
-            Text(),
-            Text(label, style="bold"),
-            Padding(Text(body), (0, 0, 0, 2), expand=False),
-        ]
-    parts += [Text(), Text("Sources", style="bold")]
+        lines += ["", label, *(f"  {line}" for line in body.split("\n"))]
+    lines += ["", "Sources"]
     if not content.citations:
-        parts.append(Padding(Text("none given", style="yellow"), (0, 0, 0, 2), expand=False))
+        lines.append("  none given")
     for citation in content.citations:
-        text = Text.assemble((citation.publisher, "bold"), " — ", citation.title)
+        indent = " " * (2 + len(citation.marker))
+        lines.append(f"  {citation.marker}{citation.publisher} — {citation.title}")
         if citation.note:
-            text.append("\n" + citation.note, style="dim italic")
-        entry = Table.grid()
-        entry.add_column(no_wrap=True)
-        entry.add_column(overflow="fold")
-        entry.add_row(Text(citation.marker), text)
-        parts.append(Padding(entry, (0, 0, 0, 2), expand=False))
-        # Never wrapped by us: the terminal's own soft wrap keeps a long URL whole and clickable.
-        indent = 2 + len(citation.marker)
-        url = Text(" " * indent + citation.url, no_wrap=True, overflow="ignore")
-        url.stylize(Style(color="blue", link=citation.url), indent)
-        parts.append(url)
+            lines.append(indent + citation.note)
+        lines.append(indent + citation.url)
     if content.related:
-        lines = Table.grid(padding=(0, 2))
-        lines.add_column(no_wrap=True, style="italic")
-        lines.add_column(no_wrap=True, style="cyan")
-        lines.add_column(no_wrap=True)
-        lines.add_column(overflow="fold")
+        widths = [max(len(row[column]) for row in content.related) for column in range(3)]
+        lines += ["", "Related"]
         for row in content.related:
-            lines.add_row(*(Text(value) for value in row))
-        parts += [Text(), Text("Related", style="bold"), Padding(lines, (0, 0, 0, 2), expand=False)]
-    return Group(*parts)
+            cells = [value.ljust(widths[column]) for column, value in enumerate(row[:3])]
+            lines.append("  " + "  ".join([*cells, row[3]]))
+    stream.write("".join(line.rstrip() + "\n" for line in lines))

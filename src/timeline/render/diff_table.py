@@ -31,6 +31,9 @@ def write_changes_table(changes: Sequence[Change], stream: IO[str]) -> None:
             what.append(f"\n{field.field}: ", style="italic")
             what.append(one_line(field.summary))
         table.add_row(
-            Text(change.kind, style=_STYLE[change.kind]), Text(change.noun), Text(change.id), what
+            Text(change.change, style=_STYLE[change.change]),
+            Text(change.noun),
+            Text(change.id),
+            what,
         )
     print_data(table, console)

@@ -29,7 +29,7 @@ def write_changes_text(changes: Sequence[Change], stream: IO[str]) -> None:
     width = max((len(change.id) for change in changes), default=0)
     for change in changes:
         stream.write(
-            f"{change.kind:<8} {change.noun:<6} {change.id:<{width}}  {one_line(change.title)}".rstrip()
+            f"{change.change:<8} {change.noun:<6} {change.id:<{width}}  {one_line(change.title)}".rstrip()
             + "\n"
         )
         for field in change.fields:
@@ -39,7 +39,7 @@ def write_changes_text(changes: Sequence[Change], stream: IO[str]) -> None:
 def changes_json(changes: Sequence[Change]) -> str:
     document: list[dict[str, Any]] = [
         {
-            "change": change.kind,
+            "change": change.change,
             "section": change.section,
             "id": change.id,
             "title": change.title,

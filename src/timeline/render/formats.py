@@ -49,13 +49,13 @@ def _csv(selection: Selection, stream: IO[str], options: Options) -> None:
 
 
 def _json(selection: Selection, stream: IO[str], options: Options) -> None:
-    from timeline.render.json_out import write_json
+    from timeline.render.jsondoc import write_json
 
     write_json(selection, stream)
 
 
 def _jsonl(selection: Selection, stream: IO[str], options: Options) -> None:
-    from timeline.render.json_out import write_jsonl
+    from timeline.render.jsondoc import write_jsonl
 
     write_jsonl(selection, stream)
 
@@ -73,7 +73,7 @@ def _ics(selection: Selection, stream: IO[str], options: Options) -> None:
 
 
 def _html(selection: Selection, stream: IO[str], options: Options) -> None:
-    from timeline.render.html_out import write_html
+    from timeline.render.page import write_html
 
     write_html(selection, stream)
 
