@@ -39,16 +39,8 @@ from timeline.edit import canonical, canonical_text
 from timeline.errors import Finding, LogError
 from timeline.model import Log
 from timeline.query import Selection, selection_of, sort_events
-from timeline.render.reports import (
-    actors_json,
-    chain_json,
-    counts_json,
-    write_actors,
-    write_chain,
-    write_counts,
-)
-from timeline.render.card_rich import write_card_rich
 from timeline.render.card import card_content, write_card_text
+from timeline.render.card_rich import write_card_rich
 from timeline.render.chart import write_chart
 from timeline.render.delimited import FORMULA_TRIGGERS, undefuse
 from timeline.render.diff_table import write_changes_table
@@ -59,9 +51,17 @@ from timeline.render.findings import (
     write_findings_text,
 )
 from timeline.render.formats import FORMATS, Options
-from timeline.render.page import html_page, page_data
 from timeline.render.jsondoc import show_document
+from timeline.render.page import html_page, page_data
 from timeline.render.records import COLUMNS, as_row
+from timeline.render.reports import (
+    actors_json,
+    chain_json,
+    counts_json,
+    write_actors,
+    write_chain,
+    write_counts,
+)
 from timeline.store import build_log, describe, parse_json, parse_log
 
 LABEL = "fuzzed.json"

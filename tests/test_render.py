@@ -10,8 +10,8 @@ from tests.conftest import HOSTILE, SMALL, everything
 from timeline.document import dumps
 from timeline.model import Log
 from timeline.query import find_event
-from timeline.render.card_rich import write_card_rich
 from timeline.render.card import card_content, write_card_text
+from timeline.render.card_rich import write_card_rich
 from timeline.render.delimited import defuse, undefuse, write_csv
 from timeline.render.jsondoc import write_json, write_jsonl
 from timeline.render.phrases import compact, interval, spelled
