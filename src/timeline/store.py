@@ -309,20 +309,23 @@ def _describe_pydantic(error: Any, document: dict[str, Any]) -> Finding:
         part for part in error["loc"] if isinstance(part, int) or not part.startswith("function-")
     )
     kind = error["type"]
+    value = error.get("input")
+    field = next((part for part in reversed(path) if isinstance(part, str)), "")
     if kind == "extra_forbidden":
         message = "unknown field"
     elif kind == "missing":
         message = "required field is missing"
+    elif kind == "literal_error" and isinstance(value, str) and field in _CHOICES:
+        # Worded as the command line words a bad choice.
+        choices = _CHOICES[field]
+        close = difflib.get_close_matches(value, choices, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        message = f"{shown!r} is not one of: {', '.join(choices)}{hint}"
     else:
         message = error["msg"]
-        value = error.get("input")
         if isinstance(value, str | int | float | bool) and kind not in _SAYS_ITS_VALUE:
             message += f" (got {_preview(value)})"
-        field = next((part for part in reversed(path) if isinstance(part, str)), "")
-        if kind == "literal_error" and isinstance(value, str) and field in _CHOICES:
-            close = difflib.get_close_matches(value, _CHOICES[field], n=1)
-            if close:
-                message += f"; did you mean {close[0]!r}?"
     return describe(Problem(path, message), document)
 
 

@@ -152,10 +152,11 @@ def add(
 
     Examples:
 
-      timeline add --data mylog.json --title "Talks resume in Stockholm" --date 2019-10-05
-        --type meeting --actor USA --actor DPRK --summary "Working-level talks." --source afp-1
+      timeline add --data desk.json --title "Talks resume in Stockholm" \\
+        --date 2019-10-05 --type meeting --actor USA --actor DPRK \\
+        --summary "Working-level talks." --source wire-2019-10-05
 
-      timeline add --data mylog.json --json event.json --dry-run
+      timeline add --data desk.json --json event.json --dry-run
     """
     from timeline.edit import add_event
     from timeline.query import selection_of

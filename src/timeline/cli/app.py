@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import errno
 import importlib
+import inspect
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any, NamedTuple, NoReturn
@@ -64,8 +66,10 @@ class Commands(TyperGroup):
         if entry is None:
             return None
         module = importlib.import_module(f"timeline.cli.{entry.module}")
+        callback = getattr(module, entry.function)
+        help_text, examples = split_examples(inspect.getdoc(callback) or "")
         return typer.main.get_command_from_info(
-            CommandInfo(name=cmd_name, callback=getattr(module, entry.function)),
+            CommandInfo(name=cmd_name, callback=callback, help=help_text, epilog=examples),
             pretty_exceptions_short=False,
             rich_markup_mode=None,
         )
@@ -125,6 +129,20 @@ class Commands(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def split_examples(doc: str) -> tuple[str, str | None]:
+    """A command's docstring as its help, and its closing `Examples:` paragraphs as the help's
+    last part (after the options), each example printed as written: `\\b` stops Click from
+    rewrapping it."""
+    found = re.search(r"^Examples?:\s*$", doc, re.MULTILINE)
+    if found is None:
+        return doc, None
+    heading, body = found[0].strip(), doc[found.end() :].strip("\n")
+    examples = [block for block in re.split(r"\n\s*\n", body) if block.strip()]
+    return doc[: found.start()].rstrip(), "\n\n".join(
+        [heading, *(f"\b\n{block}" for block in examples)]
+    )
 
 
 def usage_error(error: UsageError) -> NoReturn:

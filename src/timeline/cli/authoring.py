@@ -46,9 +46,9 @@ def validate(
 
     Examples:
 
-      timeline validate mylog.json
+      timeline validate desk.json
 
-      timeline validate --strict --format json data/*.json
+      timeline validate --format json desk.json
     """
     from timeline.lint import warnings
     from timeline.store import describe, load_log
@@ -104,9 +104,9 @@ def fmt(
 
     Examples:
 
-      timeline fmt mylog.json
+      timeline fmt desk.json
 
-      timeline fmt --check data/events.json
+      timeline fmt --check desk.json
     """
     from timeline.edit import format_log
     from timeline.store import LogPath, writable
@@ -161,9 +161,9 @@ def diff(
 
     Examples:
 
-      timeline diff git:HEAD:data/events.json data/events.json
+      timeline diff git:HEAD:desk.json desk.json
 
-      timeline diff old.json new.json --format json
+      timeline diff git:HEAD:desk.json --data desk.json --format json
     """
     from timeline.diff import compare
     from timeline.render.terminal import is_terminal

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError  # Typer 0.28 carries its own Click
 
 from timeline.errors import TimelineError
 from timeline.model import EVENT_TYPES
@@ -292,9 +293,7 @@ def filters(
     from timeline.query import Filters
 
     if date_from is not None and date_to is not None and date_to.latest < date_from.earliest:
-        raise typer.BadParameter(
-            f"--to {date_to.text} is before --from {date_from.text}", param_hint="'--to'"
-        )
+        raise UsageError(f"--to {date_to.text} is before --from {date_from.text}")
     return Filters(
         actors=actor or (),
         types=type_ or (),
@@ -323,6 +322,4 @@ def only_for(format_name: str, given: dict[str, bool], accepted: frozenset[str])
     for option, used in given.items():
         if used and option not in accepted:
             flag = "--" + option.replace("_", "-")
-            raise typer.BadParameter(
-                f"{flag} does not apply to --format {format_name}", param_hint=f"'{flag}'"
-            )
+            raise UsageError(f"{flag} does not apply to --format {format_name}")

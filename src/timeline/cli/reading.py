@@ -177,7 +177,7 @@ def export(
 
       timeline export --actor RUS --actor DPRK -o arms.json
 
-      timeline export --from 2023 --format jsonl | jq .title
+      timeline export --from 2023 --format jsonl | head -3
     """
     from timeline.index import select_from_file
     from timeline.render.formats import Options
