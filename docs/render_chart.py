@@ -22,9 +22,9 @@ WIDTH = 110
 def main() -> None:
     log = load_log(bundled_log_path())
     start, stop = PartialDate("2022"), PartialDate("2024")
-    events = select(log, Filters(date_from=start, date_to=stop))
+    selection = select(log, Filters(date_from=start, date_to=stop))
     drawn = io.StringIO()
-    write_chart(events, log, drawn, WIDTH, start=start.earliest, stop=stop.latest)
+    write_chart(selection, drawn, WIDTH, start=start.earliest, stop=stop.latest)
     console = Console(record=True, width=WIDTH + 2, file=io.StringIO())
     console.print(Text("$ timeline chart --from 2022 --to 2024", style="bold"))
     console.print(Text(drawn.getvalue().rstrip("\n")))
