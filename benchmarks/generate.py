@@ -5,6 +5,11 @@ a role), a few tags, one to three sources, partial dates at all three precisions
 approximate dates, typed relations to earlier events, a summary of a few hundred characters.
 
     python benchmarks/generate.py 100000 -o /tmp/log-100k.json
+
+With `--every-feature`, the log also declares its own types and eras, and some events carry BCE
+years, times with and without a zone, windows, open ends, coordinates, media and text-only
+sources (the tests compare the index with the whole log on it). Without it, the log is the same
+as it always was for a seed, so that timings compare across versions.
 """
 
 from __future__ import annotations
@@ -98,28 +103,83 @@ def actors() -> list[dict[str, object]]:
     return registry
 
 
-def write_log(count: int, seed: int, stream: IO[str]) -> None:
+CUSTOM_TYPE = "protest"  # a type only a log's own vocabulary has
+ERAS = [
+    {"id": "first-era", "title": "The first era", "date": "-0500", "end": "1999-12-31"},
+    {"id": "second-era", "title": "The second era", "date": "2000", "end": "2014-06"},
+    {"id": "open-era", "title": "The era still going on", "date": "2014-07", "end": ".."},
+]
+ZONES = ["Z", "+09:00", "-05:00", "+05:45", ""]
+
+
+def write_log(count: int, seed: int, stream: IO[str], *, every_feature: bool = False) -> None:
     rng = random.Random(seed)
+    extra = random.Random(seed + 1) if every_feature else None  # leaves `rng`'s draws as they were
     people = [a["id"] for a in actors() if a["kind"] == "person"]
     source_count = max(1, count // 10)
-    stream.write('{\n"title": "Synthetic log",\n"actors": ')
+    stream.write('{\n"title": "Synthetic log",\n')
+    if every_feature:
+        types = [{"id": name, "label": name.replace("-", " ").capitalize()} for name in TYPES]
+        types.append({"id": CUSTOM_TYPE, "label": "Protest", "plover": "PROTEST"})
+        stream.write(f'"types": {json.dumps(types)},\n"eras": {json.dumps(ERAS)},\n')
+    stream.write('"actors": ')
     stream.write(json.dumps(actors()))
     stream.write(',\n"sources": [\n')
     for number in range(source_count):
-        source = {
+        source: dict[str, object] = {
             "id": f"source-{number}",
             "publisher": f"Publisher {number % 50}",
             "title": f"Report number {number}",
             "url": f"https://example.org/reports/{number}",
             "published": f"{rng.randint(1990, 2026)}-{rng.randint(1, 12):02d}",
         }
+        if extra is not None and extra.random() < 0.1:
+            del source["url"]
+            source["citation"] = f"Interview number {number}, print edition"
         stream.write(("," if number else "") + json.dumps(source) + "\n")
     stream.write('],\n"events": [\n')
     for number in range(count):
-        stream.write(
-            ("," if number else "") + json.dumps(event(rng, number, people, source_count)) + "\n"
-        )
+        record = event(rng, number, people, source_count)
+        if extra is not None:
+            add_features(extra, record)
+        stream.write(("," if number else "") + json.dumps(record) + "\n")
     stream.write("]\n}\n")
+
+
+def add_features(rng: random.Random, record: dict[str, object]) -> None:
+    """Give some events what the format has beyond the bundled log's needs."""
+    draw = rng.random()
+    if draw < 0.03:  # a BCE year, or a three-digit one
+        record["date"] = _year(rng.randint(-800, 900))
+        record.pop("end", None)
+    elif draw < 0.10:  # a time of day, in some zone or none
+        date = str(record["date"])
+        if len(date) == 10:
+            clock = f"T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
+            if rng.random() < 0.3:
+                clock += f":{rng.randint(0, 59):02d}"
+            record["date"] = date + clock + rng.choice(ZONES)
+            record.pop("end", None)
+    elif draw < 0.13 and "end" in record:
+        record["window"] = True
+    elif draw < 0.15:
+        record["end"] = ".."
+        record.pop("window", None)
+    if rng.random() < 0.02:
+        record["type"] = CUSTOM_TYPE
+    if rng.random() < 0.05:
+        record["location"] = {
+            "name": f"Place {rng.randrange(100)}",
+            "admin1": f"Province {rng.randrange(10)}",
+            "lat": round(rng.uniform(-90, 90), 4),
+            "lon": round(rng.uniform(-180, 180), 4),
+        }
+    if rng.random() < 0.02:
+        record["media"] = {"url": "https://example.org/picture.jpg", "caption": "A picture"}
+
+
+def _year(year: int) -> str:
+    return f"-{-year:04d}" if year < 0 else f"{year:04d}"
 
 
 def event(rng: random.Random, number: int, people: list[str], sources: int) -> dict[str, object]:
@@ -175,12 +235,15 @@ def main() -> None:
         "--seed", type=int, default=1, help="the same seed gives the same log (default 1)"
     )
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    parser.add_argument(
+        "--every-feature", action="store_true", help="use every feature of the log format"
+    )
     options = parser.parse_args()
     if options.output is None:
-        write_log(options.count, options.seed, sys.stdout)
+        write_log(options.count, options.seed, sys.stdout, every_feature=options.every_feature)
         return
     with options.output.open("w", encoding="utf-8") as stream:
-        write_log(options.count, options.seed, stream)
+        write_log(options.count, options.seed, stream, every_feature=options.every_feature)
 
 
 if __name__ == "__main__":

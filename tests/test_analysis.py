@@ -50,8 +50,8 @@ def test_chain_of_an_unknown_id_suggests(run: RunCli) -> None:
 
 def test_stats_by_type_with_bars(run: RunCli) -> None:
     lines = run("stats", "--by", "type").stdout.splitlines()
-    assert lines[0] == "summit         2  " + "█" * 30
-    assert lines[1] == "arms-transfer  1  " + "█" * 15
+    assert lines[0] == "Summit         2  " + "█" * 30  # the vocabulary's labels
+    assert lines[1] == "Arms transfer  1  " + "█" * 15
 
 
 def test_stats_by_month_counts_a_year_in_each_of_its_months_but_never_as_within_one(

@@ -3,7 +3,8 @@ byte, whether the index is off, being built, or used.
 
 The log is generated (benchmarks/generate.py) with everything that makes a selection more than its
 events: relations in both directions, roles, spans over days and years, approximate dates, people
-who count for their state, a state that belongs to an organisation.
+who count for their state, a state that belongs to an organisation, and every feature of the format
+(its own types, eras, BCE years, times in several zones, windows, open ends, places, media).
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ QUERIES = [
     ["--tag", "nuclear", "--search", "missile", "--sort", "id", "--reverse"],
     ["--from", "2010-02", "--to", "2012", "--limit", "0"],
     ["--search", "State DPRK", "--limit", "40", "--sort", "date"],
+    ["--type", "protest", "--era", "open-era"],
+    ["--from", "-0300", "--to", "0100"],
+    ["--from", "2010-03-01T12:00+09:00", "--to", "2010-03-02T03:00Z", "--sort", "title"],
+    ["--era", "first-era", "--reverse", "--limit", "30"],
 ]
 
 
@@ -37,7 +42,7 @@ QUERIES = [
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("differential") / "log.json"
     with path.open("w", encoding="utf-8") as stream:
-        write_synthetic_log(600, 11, stream)
+        write_synthetic_log(600, 11, stream, every_feature=True)
     return path
 
 

@@ -325,9 +325,14 @@ class Subject:
 
     @property
     def source_urls(self) -> set[str]:
+        """The log's own web addresses: the only links an export may make."""
         if self.case.rejected:
             return set()
-        return {source["url"] for source in self.document.get("sources", [])}
+        # Every address the log gives: sources, their archived copies, media.
+        sources = self.document.get("sources", [])
+        found = {source[key] for source in sources for key in ("url", "archive") if key in source}
+        events = self.document.get("events", [])
+        return found | {event["media"]["url"] for event in events if "media" in event}
 
     @property
     def first_id(self) -> str:
@@ -442,6 +447,9 @@ def contains(whole: Any, part: Any) -> bool:
             and len(whole) == len(part)
             and all(contains(w, p) for w, p in zip(whole, part, strict=True))
         )
+    numbers = (int, float)
+    if type(part) in numbers and type(whole) in numbers:  # JSON's 0 and 0.0 are one number
+        return bool(whole == part)
     return type(whole) is type(part) and bool(whole == part)
 
 
@@ -469,7 +477,8 @@ def check_csv(subject: Subject, text: str, *, terminal: bool = False) -> None:
     actors = {actor["id"]: actor for actor in subject.document.get("actors", [])}
     for row in rows:
         for cell in row.values():
-            assert cell[:1] not in FORMULA_START, f"live formula {cell!r}"
+            number = re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", cell, re.ASCII)  # a longitude, say
+            assert cell[:1] not in FORMULA_START or number, f"live formula {cell!r}"
         if terminal:
             continue
         event = subject.events[row["id"]]
@@ -496,7 +505,7 @@ def check_jsonl(subject: Subject, text: str) -> None:
     check_json(subject, "[" + ",".join(text.splitlines()) + "]")
 
 
-MARKDOWN_TAGS = {"h1", "h2", "h3", "p", "em", "strong", "ol", "li", "a", "br"}
+MARKDOWN_TAGS = {"h1", "h2", "h3", "p", "em", "strong", "ol", "ul", "li", "a", "br"}
 
 
 def check_md(subject: Subject, text: str) -> None:
@@ -505,12 +514,14 @@ def check_md(subject: Subject, text: str) -> None:
     rendered = MarkdownIt().render(text)
     markup = Markup(rendered)
     assert_inert(markup, MARKDOWN_TAGS, {"href"})
-    urls = {source["id"]: source["url"] for source in subject.document.get("sources", [])}
+    by_id = {source["id"]: source for source in subject.document.get("sources", [])}
     cited = [
-        urls[source_id]
+        address
         for event in subject.events.values()
         for source_id in event.get("sources", [])
+        for address in (by_id[source_id].get("url", ""), by_id[source_id].get("archive", ""))
     ]
+    cited += [event.get("media", {}).get("url", "") for event in subject.events.values()]
     links = [tag for tag, _ in markup.tags if tag == "a"]
     assert len(links) == sum(url.startswith(("https://", "http://")) for url in cited)
     headings = [squeeze(html.unescape(h)) for h in re.findall(r"<h3>(.*?)</h3>", rendered, re.S)]
@@ -529,10 +540,21 @@ def check_ics(subject: Subject, text: str) -> None:
     assert all(len(line.encode("utf-8")) <= 75 for line in lines), "an unfolded line"
     calendar = icalendar.Calendar.from_ical(text)
     summaries = {str(event["uid"]): str(event["summary"]) for event in calendar.walk("VEVENT")}
-    assert summaries == {
-        f"{event_id}@timeline": for_terminal(event["title"])
+    # iCalendar holds the years 1 to 9999 only; the calendar says how many it leaves out.
+    held = {
+        event_id: event
         for event_id, event in subject.events.items()
+        if all(
+            re.match(r"^(?!0000)\d{4}", date)
+            for date in (event["date"], event.get("end") or "..")
+            if date != ".."
+        )
     }
+    assert summaries == {
+        f"{event_id}@timeline": for_terminal(event["title"]) for event_id, event in held.items()
+    }
+    if len(held) < len(subject.events):
+        assert "cannot hold such dates" in str(calendar["X-WR-CALDESC"])
 
 
 HTML_PAGE_TAGS = {

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from benchmarks.generate import STATES, TAGS, TYPES, WORDS
+from benchmarks.generate import CUSTOM_TYPE, ERAS, STATES, TAGS, TYPES, WORDS
 from benchmarks.generate import write_log as write_synthetic_log
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -37,7 +37,7 @@ def indexed_everything(monkeypatch: pytest.MonkeyPatch) -> None:
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("synthetic") / "log.json"
     with path.open("w", encoding="utf-8") as stream:
-        write_synthetic_log(400, 7, stream)
+        write_synthetic_log(400, 7, stream, every_feature=True)
     return path
 
 
@@ -94,14 +94,17 @@ def queries(draw: st.DrawFn) -> tuple[Filters, SortKey, bool, int | None]:
     actors = draw(
         st.lists(st.sampled_from([*STATES[:5], "dprk-official-1", "rok-land"]), max_size=2)
     )
-    years = st.none() | st.sampled_from(["1995", "2010-06", "2023-02-14", "2026"])
+    years = st.none() | st.sampled_from(
+        ["-0400", "0100", "1995", "2010-06", "2023-02-14", "2023-02-14T08:00-05:00", "2026"]
+    )
     filters = Filters(
         actors=actors,
-        types=draw(st.lists(st.sampled_from(TYPES), max_size=2)),
+        types=draw(st.lists(st.sampled_from([*TYPES, CUSTOM_TYPE]), max_size=2)),
         tags=draw(st.lists(st.sampled_from(TAGS), max_size=2)),
         date_from=None if (text := draw(years)) is None else PartialDate(text),
         date_to=None if (text := draw(years)) is None else PartialDate(text),
         search=draw(st.none() | st.sampled_from(FILTER_WORDS)),
+        era=draw(st.none() | st.sampled_from([era["id"] for era in ERAS])),
     )
     sort: SortKey = draw(st.sampled_from(["date", "title", "id"]))
     return filters, sort, draw(st.booleans()), draw(st.none() | st.integers(0, 30))
@@ -127,7 +130,7 @@ def test_index_answers_exactly_as_select_does(
         assert list(events) == list(expected.events)
         assert opened.selection(events, with_related=True) == expected
     except LookupFailed as error:
-        with pytest.raises(LookupFailed, match=r"no event is tagged|no actor") as raised:
+        with pytest.raises(LookupFailed, match=r"no event is tagged|no actor|no era") as raised:
             opened.select(filters, sort=sort, reverse=reverse, limit=limit)
         assert str(raised.value) == str(error)
     finally:

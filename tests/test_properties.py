@@ -6,7 +6,7 @@ import copy
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from hypothesis import given, settings
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.invariants import json_paths
 
 from timeline import fastload, schema
-from timeline.dates import PartialDate
+from timeline.dates import PartialDate, days_in_month
 from timeline.document import dumps, log_json
 from timeline.model import Log
 from timeline.query import Filters, select, sort_events
@@ -28,27 +28,43 @@ settings.load_profile("ci")
 days = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
 
 
-def partial_dates() -> st.SearchStrategy[str]:
-    return days.flatmap(
-        lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]])
-    )
+def _year(year: int) -> str:
+    return f"-{-year:04d}" if year < 0 else f"{year:04d}"
 
 
-@given(days)
-def test_a_day_is_its_own_interval(day: date) -> None:
-    parsed = PartialDate(day.isoformat())
-    assert parsed.earliest == parsed.latest == day
+@st.composite
+def partial_dates(draw: st.DrawFn) -> str:
+    """Any date of the grammar: BCE and three-digit years, months, days, times with or without a
+    zone, and now and then deep time."""
+    if draw(st.integers(0, 30)) == 0:
+        magnitude = draw(st.integers(10_000, 10**11))
+        return f"Y{'-' if draw(st.booleans()) else ''}{magnitude}"
+    year = draw(st.integers(-9999, 9999))
+    month = draw(st.integers(1, 12))
+    last = days_in_month(year, month)
+    day = draw(st.integers(1, last))
+    shape = draw(st.sampled_from(["year", "month", "day", "minute", "second"]))
+    text = _year(year)
+    if shape == "year":
+        return text
+    text += f"-{month:02d}"
+    if shape == "month":
+        return text
+    text += f"-{day:02d}"
+    if shape == "day":
+        return text
+    text += f"T{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}"
+    if shape == "second":
+        text += f":{draw(st.integers(0, 59)):02d}"
+    zone = draw(st.sampled_from(["", "Z", "+09:00", "-05:30", "+14:00", "-12:00"]))
+    return text + zone
 
 
 @given(partial_dates())
-def test_a_partial_date_covers_exactly_the_days_with_its_prefix(text: str) -> None:
+def test_every_generated_date_is_an_interval_of_its_precision(text: str) -> None:
     parsed = PartialDate(text)
-    assert parsed.earliest.isoformat().startswith(text)
-    assert parsed.latest.isoformat().startswith(text)
-    if parsed.earliest > date(1, 1, 1):
-        assert not (parsed.earliest - timedelta(days=1)).isoformat().startswith(text)
-    if parsed.latest < date(9999, 12, 31):
-        assert not (parsed.latest + timedelta(days=1)).isoformat().startswith(text)
+    assert parsed.earliest <= parsed.latest
+    assert str(parsed) == text
 
 
 ACTORS = ["AAA", "BBB", "CCC", "person-a"]
@@ -75,10 +91,14 @@ def logs(draw: st.DrawFn) -> dict[str, Any]:
             "tags": draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True)),
             "approximate": draw(st.booleans()),
         }
-        if draw(st.booleans()):
-            end = PartialDate(start).latest + timedelta(days=draw(st.integers(0, 400)))
-            if end.year <= 9999:
-                event["end"] = end.isoformat()
+        shape = draw(st.sampled_from(["none", "span", "window", "open"]))
+        if shape == "open":
+            event["end"] = ".."
+        elif shape != "none":
+            other = draw(partial_dates())
+            if PartialDate(other).latest >= PartialDate(start).earliest:
+                event["end"] = other
+                event["window"] = shape == "window"
         if draw(st.booleans()):
             event["assessment"] = draw(text)
         if index and draw(st.booleans()):
@@ -86,6 +106,10 @@ def logs(draw: st.DrawFn) -> dict[str, Any]:
         events.append(event)
     return {
         "title": "Generated",
+        "eras": [
+            {"id": "before", "title": "Before", "date": "-9999", "end": "0000"},
+            {"id": "after", "title": "After", "date": "2000", "end": ".."},
+        ],
         "actors": [
             {"id": "AAA", "name": "Alpha state", "kind": "state"},
             {"id": "BBB", "name": "Beta state", "kind": "state"},

@@ -128,11 +128,8 @@ def test_schema_errors_are_all_listed_with_event_id_and_field() -> None:
     assert problems == [
         "actor 'AAA' (actors[0]), field 'kind': 'country' is not one of: state, person, organisation",
         "event 'only-event' (events[0]), field 'date': '2023-02-30': February 2023 has no day 30",
-        "event 'only-event' (events[0]), field 'type': 'sumit' is not one of: summit, meeting, statement, "
-        "threat, accusation, agreement, treaty, policy, weapons-test, deployment, exercise, "
-        "military-action, arms-transfer, sanctions, election, publication, budget; "
-        "did you mean 'summit'?",
         "event 'only-event' (events[0]), field 'colour': unknown field",
+        "event 'only-event' (events[0]), field 'type': unknown type 'sumit'; did you mean 'summit'?",
         "event 'second' (events[1]), field 'title': String should have at least 1 character (got \"\")",
     ]
 

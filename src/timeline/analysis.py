@@ -5,12 +5,21 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import date
 from itertools import combinations
 from typing import NamedTuple
 
 from timeline.actors import Actors
-from timeline.model import INVERSE_RELATION, Actor, Event, Log
+from timeline.dates import (
+    PartialDate,
+    civil_from_days,
+    day_of,
+    days_from_civil,
+    days_in_month,
+    iso_year,
+    year_name,
+)
+from timeline.errors import TimelineError
+from timeline.model import INVERSE_RELATION, Actor, Era, Event, Log
 from timeline.query import Selection
 
 STAT_KEYS = ("actor", "type", "year", "month", "tag", "status", "dyad")
@@ -24,7 +33,7 @@ class Link(NamedTuple):
 
     event: Event
     rel: str  # read from the event above: "follows", "followed by", "part-of", "includes", ...
-    gap_days: int  # from the event above to this one, start to start
+    gap_days: int  # from the event above to this one, start to start, in whole days
     exact: bool  # both dates known to the day
     overlapping: bool  # the two events' dates overlap
     children: list[Link]
@@ -62,13 +71,18 @@ def _links(
         Link(
             other,
             rel,
-            (other.earliest - event.earliest).days,
-            event.date.precision == "day" and other.date.precision == "day",
+            day_of(other.earliest) - day_of(event.earliest),
+            _exact(event.date) and _exact(other.date),
             other.earliest <= event.latest and event.earliest <= other.latest,
             _links(log, incoming, other, depth - 1, seen),
         )
         for rel, other in fresh
     ]
+
+
+def _exact(date: PartialDate) -> bool:
+    """Known to the day or better."""
+    return date.precision in ("day", "minute", "second")
 
 
 class Count(NamedTuple):
@@ -79,19 +93,25 @@ class Count(NamedTuple):
 
 
 def stats(
-    selection: Selection, by: str, start: date | None = None, stop: date | None = None
+    selection: Selection, by: str, start: int | None = None, stop: int | None = None
 ) -> list[Count]:
     """How many events fall under each value of `by`, most first (then by key).
 
     By year or month, an event counts in every period its dates overlap between `start` and
-    `stop` (default: all of them), in time order: a multi-year event counts once in each year.
+    `stop` (seconds; default: all of them), in time order: a multi-year event counts once in each
+    year. An ongoing event counts up to `stop`, else up to the last date any event is known to
+    reach.
     """
     if by in PERIOD_KEYS:
         return _by_period(selection.events, by, start, stop)
     counter: Counter[str] = Counter()
     for event in selection.events:
         counter.update(list(dict.fromkeys(_keys(selection.actors, event, by))))
-    labels = {actor.id: actor.name for actor in selection.actors} if by == "actor" else {}
+    labels: dict[str, str] = {}
+    if by == "actor":
+        labels = {actor.id: actor.name for actor in selection.actors}
+    elif by == "type":
+        labels = {key: selection.vocabulary.label(key) for key in counter}
     rows = [Count(key, labels.get(key, key), number, number) for key, number in counter.items()]
     return sorted(rows, key=lambda row: (-row.number, row.key))
 
@@ -111,40 +131,82 @@ def _keys(actors: Actors, event: Event, by: str) -> list[str]:
     raise ValueError(f"cannot count by {by!r}")
 
 
+# More periods than this is a sign of deep time or a range too wide to count by.
+MAX_PERIODS = 100_000
+
+
 def _by_period(
-    events: Sequence[Event], by: str, start: date | None, stop: date | None
+    events: Sequence[Event], by: str, start: int | None, stop: int | None
 ) -> list[Count]:
+    known_ends = [event.latest for event in events if not event.ongoing]
+    open_until = stop if stop is not None else max(known_ends, default=None)
     counts: dict[tuple[int, int], list[int]] = {}
     for event in events:
-        first = max(event.earliest, start) if start else event.earliest
-        last = min(event.latest, stop) if stop else event.latest
-        for period, period_start, period_end in _periods(first, last, by):
+        latest = event.latest if not event.ongoing else (open_until or event.date.latest)
+        first = max(event.earliest, start) if start is not None else event.earliest
+        last = min(latest, stop) if stop is not None else latest
+        if last < first:
+            continue
+        for period, period_start, period_end in _periods(day_of(first), day_of(last), by):
             tally = counts.setdefault(period, [0, 0])
             tally[0] += 1
-            if period_start <= event.earliest and event.latest <= period_end:
+            if period_start <= day_of(event.earliest) and day_of(event.latest) <= period_end:
                 tally[1] += 1
+            if len(counts) > MAX_PERIODS:
+                raise TimelineError(
+                    f"counting by {by} would make more than {MAX_PERIODS:,} rows; "
+                    "narrow it with --from and --to"
+                )
     return [
-        Count(_period_key(period, by), _period_key(period, by), number, within)
+        Count(_period_key(period, by), _period_label(period, by), number, within)
         for period, (number, within) in sorted(counts.items())
     ]
 
 
-def _periods(first: date, last: date, by: str) -> Iterator[tuple[tuple[int, int], date, date]]:
-    """The years (or months) from `first` to `last`, with the first and last day of each."""
+def _periods(first: int, last: int, by: str) -> Iterator[tuple[tuple[int, int], int, int]]:
+    """The years (or months) from day `first` to day `last`, with the first and last day of each."""
+    first_year, first_month, _ = civil_from_days(first)
+    last_year, last_month, _ = civil_from_days(last)
     if by == "year":
-        for year in range(first.year, last.year + 1):
-            yield (year, 0), date(year, 1, 1), date(year, 12, 31)
+        for year in range(first_year, last_year + 1):
+            yield (year, 0), days_from_civil(year, 1, 1), days_from_civil(year + 1, 1, 1) - 1
         return
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        days = calendar.monthrange(year, month)[1]
-        yield (year, month), date(year, month, 1), date(year, month, days)
+    year, month = first_year, first_month
+    while (year, month) <= (last_year, last_month):
+        start = days_from_civil(year, month, 1)
+        yield (year, month), start, start + days_in_month(year, month) - 1
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 def _period_key(period: tuple[int, int], by: str) -> str:
+    """The period as EDTF writes it: `2023`, `2023-07`, `-0107`, `Y-13800000000`."""
     year, month = period
-    return f"{year:04d}" if by == "year" else f"{year:04d}-{month:02d}"
+    text = iso_year(year) if -9999 <= year <= 9999 else f"Y{year}"
+    return text if by == "year" else f"{text}-{month:02d}"
+
+
+def _period_label(period: tuple[int, int], by: str) -> str:
+    """The period as a reader says it: `2023`, `2023-07`, `108 BCE`, `Mar 108 BCE`."""
+    year, month = period
+    if 1000 <= year <= 9999:
+        return _period_key(period, by)
+    return year_name(year) if by == "year" else f"{calendar.month_abbr[month]} {year_name(year)}"
+
+
+class EraRow(NamedTuple):
+    era: Era
+    events: int  # the events whose dates overlap the era's
+
+
+def era_rows(log: Log) -> list[EraRow]:
+    """Each era of the log, and how many events overlap it (what `list --era` shows)."""
+    return [
+        EraRow(
+            era,
+            sum(1 for e in log.events if e.latest >= era.earliest and e.earliest <= era.latest),
+        )
+        for era in log.eras
+    ]
 
 
 class ActorRow(NamedTuple):

@@ -11,12 +11,19 @@ import json
 from typing import Any, NamedTuple
 
 from timeline.dates import PartialDate
-from timeline.document import actor_json, event_json, source_json
+from timeline.document import actor_json, era_json, event_json, source_json, type_json
 from timeline.model import Log
 from timeline.query import sort_events
 
 # The sections compared, and the noun for one of their records.
-RECORDS = {"log": "log", "actors": "actor", "sources": "source", "events": "event"}
+RECORDS = {
+    "log": "log",
+    "types": "type",
+    "eras": "era",
+    "actors": "actor",
+    "sources": "source",
+    "events": "event",
+}
 
 
 class FieldChange(NamedTuple):
@@ -39,19 +46,27 @@ class Change(NamedTuple):
 
 
 def compare(old: Log, new: Log) -> list[Change]:
-    """Changes from `old` to `new`: the log's own fields, then actors, sources and events (in the
-    new log's chronological order), each section's removals last."""
+    """Changes from `old` to `new`: the log's own fields, then its types, eras, actors, sources
+    and events (in the new log's chronological order), each section's removals last."""
     changes: list[Change] = []
     header = _field_changes(_header(old), _header(new))
     if header:
         changes.append(Change("log", "changed", "", new.title, header))
     changes += _section(
+        "types", [(t.id, t.label, type_json(t)) for t in old.vocabulary],
+        [(t.id, t.label, type_json(t)) for t in new.vocabulary],
+    )  # fmt: skip
+    changes += _section(
+        "eras", [(e.id, e.title, era_json(e)) for e in old.eras],
+        [(e.id, e.title, era_json(e)) for e in new.eras],
+    )  # fmt: skip
+    changes += _section(
         "actors", [(a.id, a.name, actor_json(a)) for a in old.actors],
         [(a.id, a.name, actor_json(a)) for a in new.actors],
     )  # fmt: skip
     changes += _section(
-        "sources", [(s.id, s.title, source_json(s)) for s in old.sources],
-        [(s.id, s.title, source_json(s)) for s in new.sources],
+        "sources", [(s.id, s.label, source_json(s)) for s in old.sources],
+        [(s.id, s.label, source_json(s)) for s in new.sources],
     )  # fmt: skip
     changes += _section(
         "events", [(e.id, e.title, event_json(e)) for e in old.events],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from timeline.model import Actor, Event, Log, Source
+from timeline.model import Actor, Era, Event, EventType, Location, Log, Source
 
 # JSON escapes C0 controls itself; these are legal raw in JSON strings but a terminal would act on
 # them (C1 controls, bidi overrides) or a JavaScript parser would choke (U+2028/2029). Escaping
@@ -40,6 +40,10 @@ def log_json(log: Log) -> dict[str, Any]:
     document["title"] = log.title
     if log.description is not None:
         document["description"] = log.description
+    if log.types is not None:
+        document["types"] = [_compact(type_json(entry)) for entry in log.types]
+    if log.eras:
+        document["eras"] = [_compact(era_json(era)) for era in log.eras]
     document["actors"] = [_compact(actor_json(actor)) for actor in log.actors]
     document["sources"] = [_compact(source_json(source)) for source in log.sources]
     document["events"] = [_compact(event_json(event)) for event in log.events]
@@ -47,7 +51,12 @@ def log_json(log: Log) -> dict[str, Any]:
 
 
 def _compact(record: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in record.items() if value not in (None, [], False)}
+    """The record without its optional fields that hold nothing."""
+    return {
+        key: value
+        for key, value in record.items()
+        if not (value is None or value is False or value == [])
+    }
 
 
 def event_json(event: Event) -> dict[str, Any]:
@@ -58,21 +67,32 @@ def event_json(event: Event) -> dict[str, Any]:
         "date": event.date.text,
         "end": event.end.text if event.end else None,
         "approximate": event.approximate,
+        "window": event.window,
         "type": event.type,
         "actors": [
             ref.id if ref.role is None else {"id": ref.id, "role": ref.role} for ref in event.actors
         ],
-        "location": None
-        if event.location is None
-        else {"name": event.location.name, "country": event.location.country},
+        "location": None if event.location is None else location_json(event.location),
         "summary": event.summary,
         "assessment": event.assessment,
         "status": event.status,
         "tags": list(event.tags),
         "sources": list(event.sources),
         "related": [{"id": rel.id, "rel": rel.rel} for rel in event.related],
+        "media": None if event.media is None else _present(event.media._asdict()),
         "note": event.note,
     }
+
+
+def location_json(location: Location) -> dict[str, Any]:
+    """A place: its name and country (null when unknown), and the rest where known."""
+    written = {"name": location.name, "country": location.country}
+    return written | _present({"admin1": location.admin1, "lat": location.lat, "lon": location.lon})
+
+
+def _present(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields that hold a value (a latitude of 0 among them)."""
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def actor_json(actor: Actor) -> dict[str, Any]:
@@ -91,6 +111,22 @@ def source_json(source: Source) -> dict[str, Any]:
         "publisher": source.publisher,
         "title": source.title,
         "url": source.url,
+        "archive": source.archive,
+        "citation": source.citation,
         "published": source.published.text if source.published else None,
         "note": source.note,
+    }
+
+
+def type_json(entry: EventType) -> dict[str, Any]:
+    return entry._asdict()
+
+
+def era_json(era: Era) -> dict[str, Any]:
+    return {
+        "id": era.id,
+        "title": era.title,
+        "date": era.date.text,
+        "end": era.end.text,
+        "note": era.note,
     }

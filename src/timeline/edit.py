@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from timeline.dates import PartialDate
 from timeline.document import dumps, log_json
 from timeline.errors import TimelineError
 from timeline.model import Event, Log
@@ -38,7 +39,7 @@ def add_event(
         log = build_log(document, str(target))
         event = additions.get("event", additions)
         if isinstance(event, dict) and not event.get("id") and isinstance(event.get("title"), str):
-            year = str(event.get("date", ""))[:4]
+            year = _year_slug(event.get("date"))
             event["id"] = propose_id(event["title"], year, {e.id for e in log.events})
         try:
             changed = with_additions(document, additions)
@@ -79,6 +80,8 @@ def canonical(log: Log) -> Log:
         sources=log.sources,
         events=tuple(sort_events(log.events)),
         schema_url=log.schema_url,
+        types=log.types,
+        eras=log.eras,
     )
 
 
@@ -112,6 +115,17 @@ def with_additions(document: dict[str, Any], additions: dict[str, Any]) -> dict[
     changed["sources"] = [*document.get("sources", []), *sources]
     changed["events"] = [*document.get("events", []), event]
     return changed
+
+
+def _year_slug(text: object) -> str:
+    """The year of a date as an id ends with it: `2019`, `602`, `37-bce` (for `-0036`)."""
+    try:
+        date = PartialDate.parse(str(text))
+    except ValueError:
+        date = None
+    if date is None or date.is_open:
+        return "undated"  # the event is refused anyway; its id only has to be a slug
+    return str(date.year) if date.year > 0 else f"{1 - date.year}-bce"
 
 
 def propose_id(title: str, year: str, taken: set[str]) -> str:

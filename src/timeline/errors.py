@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-SECTION_NOUN = {"events": "event", "actors": "actor", "sources": "source"}
+# The sections of a log, in the order the file holds them, and the noun for one record of each.
+SECTION_NOUN = {
+    "types": "type",
+    "eras": "era",
+    "actors": "actor",
+    "sources": "source",
+    "events": "event",
+}
 
 
 class Finding(NamedTuple):

@@ -13,20 +13,29 @@ import re
 from typing import Any
 
 from timeline import model
-from timeline.dates import PartialDate
+from timeline.dates import OPEN_TEXT, PartialDate
 
 _SLUG = re.compile(model.SLUG_PATTERN)
 _ACTOR_ID = re.compile(model.ACTOR_ID_PATTERN)
 _COUNTRY = re.compile(model.COUNTRY_PATTERN)
 _URL = re.compile(model.URL_PATTERN)
-_EVENT_TYPES = frozenset(model.EVENT_TYPES)
+_COLOUR = re.compile(model.COLOUR_PATTERN)
+_PLOVER = frozenset(model.PLOVER_CATEGORIES)
 _STATUSES = frozenset(model.STATUSES)
 _KINDS = frozenset(model.ACTOR_KINDS)
 _RELATIONS = frozenset(model.RELATION_TYPES)
 
-_LOG_KEYS = frozenset({"$schema", "title", "description", "actors", "sources", "events"})
+_LOG_KEYS = frozenset(
+    {"$schema", "title", "description", "types", "eras", "actors", "sources", "events"}
+)
+_TYPE_KEYS = frozenset({"id", "label", "description", "plover", "colour"})
+_ERA_KEYS = frozenset({"id", "title", "date", "end", "note"})
 _ACTOR_KEYS = frozenset({"id", "name", "kind", "aliases", "member_of"})
-_SOURCE_KEYS = frozenset({"id", "publisher", "title", "url", "published", "note"})
+_SOURCE_KEYS = frozenset(
+    {"id", "publisher", "title", "url", "published", "note", "citation", "archive"}
+)
+_LOCATION_KEYS = frozenset({"name", "country", "admin1", "lat", "lon"})
+_MEDIA_KEYS = frozenset({"url", "caption", "credit"})
 _EVENT_KEYS = frozenset(
     {
         "id",
@@ -44,6 +53,8 @@ _EVENT_KEYS = frozenset(
         "sources",
         "related",
         "note",
+        "window",
+        "media",
     }
 )
 _EVENT_REQUIRED = frozenset({"id", "title", "date", "type", "actors", "summary"})
@@ -76,9 +87,12 @@ def _log(document: Any, events: tuple[model.Event, ...] | None = None) -> model.
     schema_url = document.get("$schema")
     if schema_url is not None and type(schema_url) is not str:
         raise _Unsure
+    types = document.get("types")
     return model.Log(
         title=_text(document.get("title", "Untitled timeline"), model.MAX_SHORT_TEXT),
         description=_optional_text(document.get("description"), model.MAX_TEXT),
+        types=None if types is None else tuple(_type(item) for item in _list(types)),
+        eras=tuple(_era(item) for item in _list(document.get("eras", []))),
         actors=tuple(_actor(item) for item in _list(document.get("actors", []))),
         sources=tuple(_source(item) for item in _list(document.get("sources", []))),
         events=tuple(_event(item) for item in _list(document.get("events", [])))
@@ -183,17 +197,59 @@ def _actor(raw: Any) -> model.Actor:
 
 
 def _source(raw: Any) -> model.Source:
-    _object(raw, _SOURCE_KEYS, required=("id", "publisher", "title", "url"))
-    url = raw["url"]
-    if type(url) is not str or len(url) > model.MAX_URL or not _URL.fullmatch(url):
+    _object(raw, _SOURCE_KEYS, required=("id",))
+    url = _optional_url(raw.get("url"))
+    citation = _optional_text(raw.get("citation"), model.MAX_TEXT)
+    title = _optional_text(raw.get("title"), model.MAX_SHORT_TEXT)
+    if citation is None and (url is None or title is None):
         raise _Unsure
     return model.Source(
         id=_match(raw["id"], _SLUG, _SLUGS_SEEN),
-        publisher=_text(raw["publisher"], model.MAX_SHORT_TEXT),
-        title=_text(raw["title"], model.MAX_SHORT_TEXT),
+        publisher=_optional_text(raw.get("publisher"), model.MAX_SHORT_TEXT),
+        title=title,
         url=url,
         published=_optional_date(raw.get("published")),
         note=_optional_text(raw.get("note"), model.MAX_TEXT),
+        citation=citation,
+        archive=_optional_url(raw.get("archive")),
+    )
+
+
+def _optional_url(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if type(raw) is not str or len(raw) > model.MAX_URL or not _URL.fullmatch(raw):
+        raise _Unsure
+    return raw
+
+
+def _type(raw: Any) -> model.EventType:
+    _object(raw, _TYPE_KEYS, required=("id", "label"))
+    plover, colour = raw.get("plover"), raw.get("colour")
+    if plover is not None and (type(plover) is not str or plover not in _PLOVER):
+        raise _Unsure
+    if colour is not None and (type(colour) is not str or not _COLOUR.fullmatch(colour)):
+        raise _Unsure
+    return model.EventType(
+        _match(raw["id"], _SLUG, _SLUGS_SEEN),
+        _text(raw["label"], model.MAX_SHORT_TEXT),
+        _optional_text(raw.get("description"), model.MAX_TEXT),
+        plover,
+        colour,
+    )
+
+
+def _era(raw: Any) -> model.Era:
+    _object(raw, _ERA_KEYS, required=("id", "title", "date", "end"))
+    date, end = _date(raw["date"]), _end(raw["end"])
+    if model.end_before_date(date, end):
+        raise _Unsure
+    return model.Era(
+        _match(raw["id"], _SLUG, _SLUGS_SEEN),
+        _text(raw["title"], model.MAX_SHORT_TEXT),
+        date,
+        end,
+        _optional_text(raw.get("note"), model.MAX_TEXT),
     )
 
 
@@ -201,17 +257,16 @@ def _event(raw: Any) -> model.Event:
     if type(raw) is not dict or not raw.keys() <= _EVENT_KEYS or not raw.keys() >= _EVENT_REQUIRED:
         raise _Unsure
     get = raw.get
-    event_type = raw["type"]
     status, approximate = get("status", "confirmed"), get("approximate", False)
-    if type(event_type) is not str or event_type not in _EVENT_TYPES:
-        raise _Unsure
+    window = get("window", False)
     if type(status) is not str or status not in _STATUSES:
         raise _Unsure
-    if type(approximate) is not bool:
+    if type(approximate) is not bool or type(window) is not bool:
         raise _Unsure
     date = _date(raw["date"])
-    end = _optional_date(get("end"))
-    if model.end_before_date(date, end):
+    end_text = get("end")
+    end = None if end_text is None else _end(end_text)
+    if model.end_before_date(date, end) or model.window_problem(window, end):
         raise _Unsure
     related = get("related", ())
     # Positional, in `model.Event`'s field order: the fastest way to build the record.
@@ -220,7 +275,7 @@ def _event(raw: Any) -> model.Event:
             _match(raw["id"], _SLUG, _SLUGS_SEEN),
             _text(raw["title"], model.MAX_SHORT_TEXT),
             date,
-            event_type,
+            _match(raw["type"], _SLUG, _SLUGS_SEEN),
             _actor_refs(raw["actors"]),
             _text(raw["summary"], model.MAX_TEXT),
             end,
@@ -232,6 +287,8 @@ def _event(raw: Any) -> model.Event:
             _ids(get("sources", ()), _SLUG, _SLUGS_SEEN),
             () if type(related) is tuple else tuple([_relation(item) for item in _list(related)]),
             _optional_text(get("note"), model.MAX_TEXT),
+            window,
+            _media(get("media")),
         )
     )
 
@@ -289,11 +346,40 @@ def _relation(raw: Any) -> model.Relation:
 def _location(raw: Any) -> model.Location | None:
     if raw is None:
         return None
-    _object(raw, frozenset({"name", "country"}), required=("name",))
+    _object(raw, _LOCATION_KEYS, required=("name",))
     country = raw.get("country")
     if country is not None and (type(country) is not str or not _COUNTRY.fullmatch(country)):
         raise _Unsure
-    return model.Location(_text(raw["name"], model.MAX_SHORT_TEXT), country)
+    return model.Location(
+        _text(raw["name"], model.MAX_SHORT_TEXT),
+        country,
+        _optional_text(raw.get("admin1"), model.MAX_SHORT_TEXT),
+        _degrees(raw.get("lat"), 90),
+        _degrees(raw.get("lon"), 180),
+    )
+
+
+def _degrees(raw: Any, most: int) -> float | None:
+    """A latitude or longitude: a JSON number (not a boolean) within +-`most`."""
+    if raw is None:
+        return None
+    if type(raw) not in (int, float) or not -most <= raw <= most:
+        raise _Unsure
+    return float(raw)
+
+
+def _media(raw: Any) -> model.Media | None:
+    if raw is None:
+        return None
+    _object(raw, _MEDIA_KEYS, required=("url",))
+    url = _optional_url(raw["url"])
+    if url is None:
+        raise _Unsure
+    return model.Media(
+        url,
+        _optional_text(raw.get("caption"), model.MAX_SHORT_TEXT),
+        _optional_text(raw.get("credit"), model.MAX_SHORT_TEXT),
+    )
 
 
 def _object(
@@ -345,9 +431,16 @@ _PLAIN_REFS: dict[str, model.ActorRef] = {}
 
 
 def _date(raw: Any) -> PartialDate:
-    if type(raw) is not str:
+    if type(raw) is not str or raw == OPEN_TEXT:
         raise _Unsure
     return PartialDate.parse(raw)  # raises ValueError for anything but a real partial date
+
+
+def _end(raw: Any) -> PartialDate:
+    """An `end`: a date, or `..` for an open end."""
+    if type(raw) is str and raw == OPEN_TEXT:
+        return PartialDate.parse(raw)
+    return _date(raw)
 
 
 def _optional_date(raw: Any) -> PartialDate | None:

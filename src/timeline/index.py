@@ -30,16 +30,22 @@ from timeline.cache import cache_folder, key
 from timeline.dates import PartialDate
 from timeline.errors import LookupFailed
 from timeline.model import (
+    DEFAULT_TYPES,
     INVERSE_RELATION,
     Actor,
     ActorRef,
+    Era,
     Event,
+    EventType,
     Location,
     Log,
+    Media,
     Relation,
     Source,
+    Vocabulary,
 )
 from timeline.query import (
+    Catalogue,
     Filters,
     Matcher,
     Related,
@@ -62,7 +68,7 @@ if TYPE_CHECKING:
 # sqlite3 and hashlib are imported where used: a small log, never indexed, does not pay for them.
 
 # Bump when the tables or the encoding change; the package version covers changed rules.
-FORMAT = 1
+FORMAT = 2
 # Below this size, parsing the log is about as quick as opening an index.
 MIN_BYTES = 1 << 20
 # How close to a file's last write its timestamps may not yet tell two writes apart.
@@ -73,7 +79,7 @@ _TABLES = """
 CREATE TABLE meta (
     format INTEGER, program TEXT, device INTEGER, inode INTEGER, size INTEGER,
     mtime_ns INTEGER, ctime_ns INTEGER, indexed_ns INTEGER, digest TEXT,
-    title TEXT, description TEXT, schema_url TEXT, tags TEXT
+    title TEXT, description TEXT, schema_url TEXT, tags TEXT, types TEXT, eras TEXT
 );
 CREATE TABLE actors (position INTEGER PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE sources (id TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
@@ -248,6 +254,15 @@ class Index:
             decode_actor(record)
             for (record,) in connection.execute("SELECT record FROM actors ORDER BY position")
         )
+        types = json.loads(meta["types"])
+        self.declared_types = None if types is None else tuple(EventType(*t) for t in types)
+        self.eras = tuple(decode_era(era) for era in json.loads(meta["eras"]))
+        self.vocabulary = Vocabulary(
+            DEFAULT_TYPES if self.declared_types is None else self.declared_types
+        )
+        self.catalogue = Catalogue(
+            self.actors, self.vocabulary, self.eras, set(json.loads(meta["tags"]))
+        )
 
     def close(self) -> None:
         self._connection.close()
@@ -261,7 +276,7 @@ class Index:
         limit: int | None = None,
     ) -> list[Event]:
         """What `query.select(log, ...)` gives for the indexed log, from SQL."""
-        matcher = compile_filters(self.actors, filters, set(json.loads(self._meta["tags"])))
+        matcher = compile_filters(self.catalogue, filters)
         where, parameters = _conditions(matcher)
         direction = " DESC" if reverse else ""
         order = ", ".join(column + direction for column in _ORDER[sort])
@@ -330,6 +345,8 @@ class Index:
             actors=Actors(self.actors.closure(ref.id for event in events for ref in event.actors)),
             sources={s: decode_source(found[s]) for s in cited if s in found},
             related=self._related(events) if with_related else None,
+            vocabulary=self.vocabulary,
+            eras=self.eras,
         )
 
     def _related(self, events: list[Event]) -> dict[str, tuple[Related, ...]]:
@@ -386,10 +403,10 @@ def _conditions(matcher: Matcher) -> tuple[str, list[Any]]:
         )
     if matcher.start is not None:
         clauses.append("latest >= ?")
-        parameters.append(matcher.start.toordinal())
+        parameters.append(matcher.start)
     if matcher.stop is not None:
         clauses.append("earliest <= ?")
-        parameters.append(matcher.stop.toordinal())
+        parameters.append(matcher.stop)
     for wanted in matcher.actor_sets:
         clauses.append(
             f"position IN (SELECT position FROM event_actors WHERE actor IN {among(wanted)})"
@@ -525,7 +542,7 @@ def _fill(
     tags = sorted({tag for event in log.events for tag in event.tags})
     with connection:
         connection.execute(
-            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 FORMAT,
                 _program(),
@@ -536,6 +553,8 @@ def _fill(
                 log.description,
                 log.schema_url,
                 json.dumps(tags),
+                json.dumps(None if log.types is None else [list(t) for t in log.types]),
+                _dumps([encode_era(era) for era in log.eras]),
             ),
         )
         connection.executemany(
@@ -553,8 +572,8 @@ def _fill(
                     position,
                     event.id,
                     event.type,
-                    event.earliest.toordinal(),
-                    event.latest.toordinal(),
+                    event.earliest,
+                    event.latest,
                     event.title.casefold(),
                     searchable_text(event, names),
                     encode_event(event),
@@ -625,6 +644,8 @@ def encode_event(event: Event) -> str:
             event.sources,
             [[rel.id, rel.rel] for rel in event.related],
             event.note,
+            event.window,
+            None if event.media is None else list(event.media),
         ]
     )
 
@@ -646,6 +667,8 @@ def decode_event(record: str) -> Event:
         sources,
         related,
         note,
+        window,
+        media,
     ) = json.loads(record)
     parse = PartialDate.parse
     return Event(
@@ -664,6 +687,8 @@ def decode_event(record: str) -> Event:
         tuple(sources),
         tuple([Relation(other, rel) for other, rel in related]),
         note,
+        window,
+        None if media is None else Media(*media),
     )
 
 
@@ -678,19 +703,28 @@ def decode_actor(record: str) -> Actor:
 
 def encode_source(source: Source) -> str:
     published = source.published.text if source.published else None
-    return _dumps([*source[:4], published, source.note])
+    return _dumps([*source[:4], published, *source[5:]])
 
 
 def decode_source(record: str) -> Source:
-    source_id, publisher, title, url, published, note = json.loads(record)
+    source_id, publisher, title, url, published, *rest = json.loads(record)
     return Source(
         source_id,
         publisher,
         title,
         url,
         None if published is None else PartialDate.parse(published),
-        note,
+        *rest,
     )
+
+
+def encode_era(era: Era) -> list[str | None]:
+    return [era.id, era.title, era.date.text, era.end.text, era.note]
+
+
+def decode_era(record: list[str]) -> Era:
+    era_id, title, date, end, note = record
+    return Era(era_id, title, PartialDate.parse(date), PartialDate.parse(end), note)
 
 
 def _dumps(value: object) -> str:

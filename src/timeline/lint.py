@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 
+from timeline.dates import SECONDS_PER_DAY
+from timeline.errors import SECTION_NOUN
 from timeline.model import Event, Log, Problem
 
 NEAR_DAYS = 3  # events of one type, with the same actors, this close in time may be one event
@@ -24,7 +25,7 @@ def warnings(log: Log) -> list[Problem]:
     )
 
 
-_SECTION_ORDER = {"actors": 0, "sources": 1, "events": 2}
+_SECTION_ORDER = {section: rank for rank, section in enumerate(SECTION_NOUN)}
 
 
 def _unsourced(log: Log) -> Iterator[Problem]:
@@ -51,7 +52,7 @@ def _near_duplicate_events(log: Log) -> Iterator[Problem]:
     by_type: dict[str, list[Event]] = {}
     for event in log.events:
         by_type.setdefault(event.type, []).append(event)
-    window = timedelta(days=NEAR_DAYS)
+    window = NEAR_DAYS * SECONDS_PER_DAY
     for events in by_type.values():
         events.sort(key=lambda e: (e.earliest, e.latest))
         for index, first in enumerate(events):

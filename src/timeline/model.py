@@ -1,4 +1,5 @@
-"""The log's data model: actors, sources and events, and the checks a whole log must pass.
+"""The log's data model: its vocabulary, eras, actors, sources and events, and the checks a
+whole log must pass.
 
 These are plain, immutable Python objects (named tuples, the cheapest records to define and
 build), so that everyday commands never pay for Pydantic. The rules they obey are defined once
@@ -8,9 +9,9 @@ prove equivalent. No I/O here.
 
 from __future__ import annotations
 
-import datetime
+import difflib
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
 from timeline.dates import PartialDate
 
@@ -31,49 +32,67 @@ MAX_SHORT_TEXT = 500
 MAX_TEXT = 20_000
 MAX_URL = 2_000
 
-EventType = Literal[
-    "summit",
-    "meeting",
-    "statement",
-    "threat",
-    "accusation",
-    "agreement",
-    "treaty",
-    "policy",
-    "weapons-test",
-    "deployment",
-    "exercise",
-    "military-action",
-    "arms-transfer",
-    "sanctions",
-    "election",
-    "publication",
-    "budget",
+COLOUR_PATTERN = r"^#[0-9a-f]{6}$"
+
+
+PloverCategory = Literal[
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 ]
 
-# Each type's PLOVER 2.0 category, so exports can speak the standard. PLOVER codes interactions
-# between actors; a type whose category depends on what was said or done (a statement, a treaty
-# milestone) or that is not an interaction (an election, a budget) has none.
-PLOVER: dict[str, str | None] = {
-    "summit": "CONSULT",
-    "meeting": "CONSULT",
-    "statement": None,
-    "threat": "THREATEN",
-    "accusation": "ACCUSE",
-    "agreement": "AGREE",
-    "treaty": None,
-    "policy": None,
-    "weapons-test": "MOBILIZE",
-    "deployment": "MOBILIZE",
-    "exercise": "MOBILIZE",
-    "military-action": "ASSAULT",
-    "arms-transfer": "COOPERATE",
-    "sanctions": "SANCTION",
-    "election": None,
-    "publication": None,
-    "budget": None,
-}
-EVENT_TYPES: tuple[str, ...] = tuple(PLOVER)
+
+# The 16 event categories of PLOVER 2.0, the successor of CAMEO: a type may name the one it is.
+PLOVER_CATEGORIES: tuple[str, ...] = get_args(PloverCategory)
+
+
+class EventType(NamedTuple):
+    """One entry of a log's vocabulary of event types."""
+
+    id: str
+    label: str
+    description: str | None = None
+    plover: str | None = None  # its PLOVER category, so exports can speak the standard
+    colour: str | None = None  # `#rrggbb`, for the HTML page
+
+
+# The vocabulary of a log that declares none. PLOVER codes interactions between actors; a type
+# whose category depends on what was said or done (a statement, a treaty milestone) or that is not
+# an interaction (an election, a budget) has none. Colours stay apart from their neighbours on a
+# light background.
+DEFAULT_TYPES: tuple[EventType, ...] = (
+    EventType("summit", "Summit", plover="CONSULT", colour="#1f5fa8"),
+    EventType("meeting", "Meeting", plover="CONSULT", colour="#3d8fd1"),
+    EventType("statement", "Statement", colour="#6b6f76"),
+    EventType("threat", "Threat", plover="THREATEN", colour="#c62828"),
+    EventType("accusation", "Accusation", plover="ACCUSE", colour="#d0589b"),
+    EventType("agreement", "Agreement", plover="AGREE", colour="#2e7d32"),
+    EventType("treaty", "Treaty", colour="#00838f"),
+    EventType("policy", "Policy", colour="#795548"),
+    EventType("weapons-test", "Weapons test", plover="MOBILIZE", colour="#e65100"),
+    EventType("deployment", "Deployment", plover="MOBILIZE", colour="#9e9d24"),
+    EventType("exercise", "Exercise", plover="MOBILIZE", colour="#7b52ab"),
+    EventType("military-action", "Military action", plover="ASSAULT", colour="#8e0000"),
+    EventType("arms-transfer", "Arms transfer", plover="COOPERATE", colour="#5d4037"),
+    EventType("sanctions", "Sanctions", plover="SANCTION", colour="#283593"),
+    EventType("election", "Election", colour="#558b2f"),
+    EventType("publication", "Publication", colour="#ad6800"),
+    EventType("budget", "Budget", colour="#4a5a6a"),
+)
+EVENT_TYPES: tuple[str, ...] = tuple(t.id for t in DEFAULT_TYPES)
 
 Status = Literal["confirmed", "reported", "alleged", "disputed"]
 STATUSES: tuple[str, ...] = ("confirmed", "reported", "alleged", "disputed")
@@ -102,16 +121,53 @@ class Actor(NamedTuple):
 
 class Source(NamedTuple):
     id: str
-    publisher: str
-    title: str
-    url: str
+    publisher: str | None
+    title: str | None
+    url: str | None  # http(s); a source without one is a `citation`
     published: PartialDate | None = None
     note: str | None = None
+    citation: str | None = None  # free text: an interview, a print edition, a dataset
+    archive: str | None = None  # an archived copy's URL
+
+    @property
+    def label(self) -> str:
+        """What to call it: `Publisher — Title`, or its citation."""
+        named = " — ".join(part for part in (self.publisher, self.title) if part)
+        return named or self.citation or self.url or self.id
 
 
 class Location(NamedTuple):
     name: str
     country: str | None = None
+    admin1: str | None = None  # the first-level division: a province, a state
+    lat: float | None = None  # WGS84 degrees
+    lon: float | None = None
+
+
+class Media(NamedTuple):
+    """A picture, video or page that shows the event; the page shows it as a link."""
+
+    url: str
+    caption: str | None = None
+    credit: str | None = None
+
+
+class Era(NamedTuple):
+    """A named span (a presidency, a phase of the story), drawn behind the events."""
+
+    id: str
+    title: str
+    date: PartialDate
+    end: PartialDate  # a date, or the open end `..`
+    note: str | None = None
+
+    @property
+    def earliest(self) -> int:
+        return self.date.earliest
+
+    @property
+    def latest(self) -> int:
+        return self.end.latest
 
 
 class ActorRef(NamedTuple):
@@ -142,23 +198,27 @@ class Event(NamedTuple):
     sources: tuple[str, ...] = ()
     related: tuple[Relation, ...] = ()
     note: str | None = None
+    window: bool = False  # date..end bound one unknown moment, not a duration
+    media: Media | None = None
 
     @property
-    def earliest(self) -> datetime.date:
+    def earliest(self) -> int:
+        """The first second the event can cover."""
         return self.date.earliest
 
     @property
-    def latest(self) -> datetime.date:
-        """The last day the event can cover: the end of `end` if given, else of `date`."""
+    def latest(self) -> int:
+        """The last second the event can cover: the end of `end` if given (`OPEN` for an open
+        end), else of `date`."""
         return (self.end or self.date).latest
+
+    @property
+    def ongoing(self) -> bool:
+        return self.end is not None and self.end.is_open
 
     @property
     def actor_ids(self) -> list[str]:
         return [ref.id for ref in self.actors]
-
-    @property
-    def plover(self) -> str | None:
-        return PLOVER[self.type]
 
 
 class Log:
@@ -169,12 +229,15 @@ class Log:
         "_events_by_id",
         "_registry",
         "_sources_by_id",
+        "_vocabulary",
         "actors",
         "description",
+        "eras",
         "events",
         "schema_url",
         "sources",
         "title",
+        "types",
     )
 
     def __init__(
@@ -185,6 +248,8 @@ class Log:
         sources: tuple[Source, ...] = (),
         events: tuple[Event, ...] = (),
         schema_url: str | None = None,
+        types: tuple[EventType, ...] | None = None,
+        eras: tuple[Era, ...] = (),
     ) -> None:
         self.title = title
         self.description = description
@@ -192,6 +257,9 @@ class Log:
         self.sources = sources
         self.events = events
         self.schema_url = schema_url
+        self.types = types  # as declared in the file; None when it declares none
+        self.eras = eras
+        self._vocabulary: Vocabulary | None = None
         self._actors_by_id: dict[str, Actor] | None = None
         self._sources_by_id: dict[str, Source] | None = None
         self._events_by_id: dict[str, Event] | None = None
@@ -205,6 +273,8 @@ class Log:
             self.sources,
             self.events,
             self.schema_url,
+            self.types,
+            self.eras,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -238,6 +308,13 @@ class Log:
         return self._registry
 
     @property
+    def vocabulary(self) -> Vocabulary:
+        """The event types this log uses: its own `types`, else the built-in ones."""
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(DEFAULT_TYPES if self.types is None else self.types)
+        return self._vocabulary
+
+    @property
     def sources_by_id(self) -> dict[str, Source]:
         if self._sources_by_id is None:
             self._sources_by_id = {source.id: source for source in self.sources}
@@ -250,10 +327,62 @@ class Log:
         return self._events_by_id
 
 
+class Vocabulary:
+    """A log's event types, by id: their labels, PLOVER categories and colours."""
+
+    __slots__ = ("by_id", "types")
+
+    def __init__(self, types: Sequence[EventType]) -> None:
+        self.types = tuple(types)
+        self.by_id = {entry.id: entry for entry in self.types}
+
+    def __contains__(self, type_id: object) -> bool:
+        return type_id in self.by_id
+
+    def __iter__(self) -> Iterator[EventType]:
+        return iter(self.types)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Vocabulary) and other.types == self.types
+
+    def __hash__(self) -> int:
+        return hash(self.types)
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({[entry.id for entry in self.types]!r})"
+
+    def ids(self) -> list[str]:
+        return [entry.id for entry in self.types]
+
+    def label(self, type_id: str) -> str:
+        entry = self.by_id.get(type_id)
+        return entry.label if entry else type_id
+
+    def plover(self, type_id: str) -> str | None:
+        entry = self.by_id.get(type_id)
+        return entry.plover if entry else None
+
+    def unknown(self, type_id: str) -> str:
+        """The message for a type the vocabulary does not have, with the closest it does."""
+        return f"unknown type {type_id!r}{self.suggestion(type_id)}"
+
+    def suggestion(self, type_id: str) -> str:
+        """`; did you mean 'summit'?`, or nothing when no type is close."""
+        close = difflib.get_close_matches(type_id.casefold(), self.ids(), n=1)
+        return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def end_before_date(date: PartialDate, end: PartialDate | None) -> str | None:
-    """The problem with an event's `end`, if it ends before it begins."""
-    if end is not None and end.latest < date.earliest:
+    """The problem with an `end`, if it ends before it begins."""
+    if end is not None and not end.is_open and end.latest < date.earliest:
         return f"end {end.text} is before date {date.text}"
+    return None
+
+
+def window_problem(window: bool, end: PartialDate | None) -> str | None:
+    """The problem with a `window`, which needs two bounds."""
+    if window and (end is None or end.is_open):
+        return "a window needs an end: the last moment the event may have happened"
     return None
 
 
@@ -275,7 +404,8 @@ class Records(NamedTuple):
     actors: Sequence[tuple[int, Actor]]
     sources: Sequence[tuple[int, Source]]
     events: Sequence[tuple[int, Event]]
-    ids: dict[str, list[tuple[int, str]]]
+    ids: dict[str, list[tuple[int, str]]]  # per section: types, eras, actors, sources, events
+    vocabulary: Vocabulary
 
     @classmethod
     def of(cls, log: Log) -> Records:
@@ -284,10 +414,13 @@ class Records(NamedTuple):
             list(enumerate(log.sources)),
             list(enumerate(log.events)),
             {
+                "types": list(enumerate(t.id for t in log.types or ())),
+                "eras": list(enumerate(e.id for e in log.eras)),
                 "actors": list(enumerate(a.id for a in log.actors)),
                 "sources": list(enumerate(s.id for s in log.sources)),
                 "events": list(enumerate(e.id for e in log.events)),
             },
+            log.vocabulary,
         )
 
 
@@ -297,6 +430,8 @@ def integrity_problems(log: Log | Records) -> list[Problem]:
 
 
 def _integrity_problems(records: Records) -> Iterator[Problem]:
+    yield from _duplicates("types", records.ids["types"])
+    yield from _duplicates("eras", records.ids["eras"])
     yield from _duplicates("actors", records.ids["actors"], ignore_case=True)
     yield from _ambiguous_actor_names(records.actors)
     yield from _duplicates("sources", records.ids["sources"])
@@ -312,6 +447,8 @@ def _integrity_problems(records: Records) -> Iterator[Problem]:
             elif parent == actor.id:
                 yield Problem(where, "an actor cannot be a member of itself")
     for index, event in records.events:
+        if event.type not in records.vocabulary:
+            yield Problem(("events", index, "type"), records.vocabulary.unknown(event.type))
         for position, ref in enumerate(event.actors):
             if ref.id not in actor_ids:
                 yield Problem(("events", index, "actors", position), f"unknown actor {ref.id!r}")

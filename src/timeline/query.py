@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
 from typing import Literal, NamedTuple
 
 from timeline.actors import Actors, did_you_mean
 from timeline.dates import PartialDate
 from timeline.errors import LookupFailed
-from timeline.model import INVERSE_RELATION, Event, Log, Source
+from timeline.model import INVERSE_RELATION, Era, Event, Log, Source, Vocabulary
 
 SortKey = Literal["date", "title", "id"]
 SORT_KEYS: tuple[str, ...] = ("date", "title", "id")
 
 __all__ = [
     "SORT_KEYS",
+    "Catalogue",
     "Filters",
     "Matcher",
     "Related",
@@ -48,6 +48,21 @@ class Filters(NamedTuple):
     date_from: PartialDate | None = None
     date_to: PartialDate | None = None
     search: str | None = None
+    era: str | None = None  # an era's id: its dates, as --from and --to
+
+
+class Catalogue(NamedTuple):
+    """What a log's filters are checked against: its actors, types, eras and tags."""
+
+    actors: Actors
+    vocabulary: Vocabulary
+    eras: tuple[Era, ...]
+    tags: set[str]
+
+    @classmethod
+    def of(cls, log: Log) -> Catalogue:
+        tags = {tag for event in log.events for tag in event.tags}
+        return cls(log.registry, log.vocabulary, log.eras, tags)
 
 
 class Related(NamedTuple):
@@ -72,6 +87,8 @@ class Selection(NamedTuple):
     actors: Actors
     sources: Mapping[str, Source]
     related: Mapping[str, tuple[Related, ...]] | None = None
+    vocabulary: Vocabulary = Vocabulary(())
+    eras: tuple[Era, ...] = ()  # every era of the log, in its order
 
     def related_to(self, event: Event) -> tuple[Related, ...]:
         if self.related is None:
@@ -89,8 +106,8 @@ class Matcher(NamedTuple):
     actor_sets: list[frozenset[str]]
     types: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
-    start: date | None = None
-    stop: date | None = None
+    start: int | None = None  # the first second of the range, from --from or --era
+    stop: int | None = None  # its last second
     terms: tuple[str, ...] = ()
 
 
@@ -117,9 +134,7 @@ def choose(
     limit: int | None = None,
 ) -> list[Event]:
     """Just the chosen events of `select`."""
-    matcher = compile_filters(
-        log.registry, filters, {tag for event in log.events for tag in event.tags}
-    )
+    matcher = compile_filters(Catalogue.of(log), filters)
     names = actor_names(log.registry) if matcher.terms else {}
     chosen = [event for event in log.events if _matches(event, matcher, names)]
     ordered = sort_events(chosen, sort, reverse=reverse)
@@ -143,6 +158,8 @@ def selection_of(log: Log, events: Sequence[Event], *, with_related: bool = Fals
         actors=Actors(log.registry.closure(ref.id for event in events for ref in event.actors)),
         sources={source: by_id[source] for source in cited if source in by_id},
         related=related,
+        vocabulary=log.vocabulary,
+        eras=log.eras,
     )
 
 
@@ -220,20 +237,48 @@ def suggest_ids(candidates: Sequence[tuple[str, str]], text: str, limit: int = 3
     return list(dict.fromkeys([*by_id, *by_title, *by_words]))[:limit]
 
 
-def compile_filters(actors: Actors, filters: Filters, known_tags: set[str]) -> Matcher:
-    """Resolve actor names against the registry; an unknown actor or tag raises `LookupFailed`."""
+def compile_filters(catalogue: Catalogue, filters: Filters) -> Matcher:
+    """Resolve the filters against the log: an unknown actor, type, tag or era raises
+    `LookupFailed` with the closest names it has."""
     tags = frozenset(tag.casefold() for tag in filters.tags)
-    for tag in sorted(tags - known_tags):
-        close = difflib.get_close_matches(tag, sorted(known_tags), n=3, cutoff=0.6)
+    for tag in sorted(tags - catalogue.tags):
+        close = difflib.get_close_matches(tag, sorted(catalogue.tags), n=3, cutoff=0.6)
         raise LookupFailed(f"no event is tagged {tag!r}{did_you_mean(close)}")
+    types = frozenset(type_id.casefold() for type_id in filters.types)
+    for type_id in sorted(types - set(catalogue.vocabulary.ids())):
+        raise LookupFailed(catalogue.vocabulary.unknown(type_id))
+    start = filters.date_from.earliest if filters.date_from else None
+    stop = filters.date_to.latest if filters.date_to else None
+    if filters.era is not None:
+        era = _era(catalogue.eras, filters.era)
+        start = era.earliest if start is None else max(start, era.earliest)
+        stop = era.latest if stop is None else min(stop, era.latest)
     return Matcher(
-        actor_sets=[actors.members(actors.resolve(actor).id) for actor in filters.actors],
-        types=frozenset(filters.types),
+        actor_sets=[
+            catalogue.actors.members(catalogue.actors.resolve(actor).id) for actor in filters.actors
+        ],
+        types=types,
         tags=tags,
-        start=filters.date_from.earliest if filters.date_from else None,
-        stop=filters.date_to.latest if filters.date_to else None,
+        start=start,
+        stop=stop,
         terms=tuple(filters.search.casefold().split()) if filters.search else (),
     )
+
+
+def date_range(log: Log, filters: Filters) -> tuple[int | None, int | None]:
+    """The first and last seconds the filters ask for (--from, --to, --era), if they do."""
+    matcher = compile_filters(Catalogue.of(log), filters)
+    return matcher.start, matcher.stop
+
+
+def _era(eras: tuple[Era, ...], wanted: str) -> Era:
+    by_id = {era.id: era for era in eras}
+    found = by_id.get(wanted.strip().casefold())
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(wanted.casefold(), list(by_id), n=3, cutoff=0.6)
+    known = "" if eras else "; the log has no eras"
+    raise LookupFailed(f"no era {wanted!r}{did_you_mean(close)}{known}")
 
 
 def _matches(event: Event, matcher: Matcher, names: dict[str, str]) -> bool:

@@ -27,23 +27,40 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from timeline import model
+from timeline.dates import END_PATTERN, OPEN_TEXT, PartialDate
 from timeline.dates import PATTERN as DATE_PATTERN
-from timeline.dates import PartialDate
 
 
 def _partial_date(value: object) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
     if not isinstance(value, str):
+        raise PydanticCustomError("partial_date_type", "expected a date string such as 2023-07-18")
+    if value == OPEN_TEXT:
         raise PydanticCustomError(
-            "partial_date_type", "expected a date string (YYYY, YYYY-MM or YYYY-MM-DD)"
+            "partial_date", "{reason}", {"reason": "'..' (an open end) is only for `end`"}
         )
+    return _parsed(value)
+
+
+def _end_date(value: object) -> PartialDate:
+    if isinstance(value, str) and value == OPEN_TEXT:
+        return PartialDate(value)
+    return _partial_date(value)
+
+
+def _parsed(value: str) -> PartialDate:
     try:
         return PartialDate(value)
     except ValueError as error:
         raise PydanticCustomError("partial_date", "{reason}", {"reason": str(error)}) from None
 
 
+_DATE_DESCRIPTION = (
+    "A date at the precision actually known: YYYY, YYYY-MM, YYYY-MM-DD, or a time "
+    "YYYY-MM-DDThh:mm[:ss] with Z, an offset or no zone; years are astronomical (0000 = 1 BCE, "
+    "-0107 = 108 BCE), Y-13800000000 for deep time."
+)
 DateField = Annotated[
     PartialDate,
     PlainValidator(_partial_date),
@@ -52,8 +69,21 @@ DateField = Annotated[
         {
             "type": "string",
             "pattern": DATE_PATTERN,
-            "description": "A date at the precision actually known: YYYY, YYYY-MM or YYYY-MM-DD.",
-            "examples": ["2019", "2019-02", "2019-02-27"],
+            "description": _DATE_DESCRIPTION,
+            "examples": ["2019", "2019-02", "2019-02-27", "2023-07-19T07:12+09:00", "-0107"],
+        }
+    ),
+]
+EndField = Annotated[
+    PartialDate,
+    PlainValidator(_end_date),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": END_PATTERN,
+            "description": _DATE_DESCRIPTION + " `..` is an open end: still going on.",
+            "examples": ["2019-02-28", ".."],
         }
     ),
 ]
@@ -63,12 +93,36 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=model.MAX_
 Text = Annotated[str, StringConstraints(min_length=1, max_length=model.MAX_TEXT)]
 Url = Annotated[str, StringConstraints(pattern=model.URL_PATTERN, max_length=model.MAX_URL)]
 CountryCode = Annotated[str, StringConstraints(pattern=model.COUNTRY_PATTERN)]
+Colour = Annotated[str, StringConstraints(pattern=model.COLOUR_PATTERN)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
 class Strict(BaseModel):
     """Unknown fields are an error, never silently dropped; no type coercion."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class TypeModel(Strict):
+    id: Slug
+    label: ShortText
+    description: Text | None = None
+    plover: model.PloverCategory | None = None
+    colour: Colour | None = None
+
+
+class EraModel(Strict):
+    id: Slug
+    title: ShortText
+    date: DateField
+    end: EndField
+    note: Text | None = None
+
+    @field_validator("end")
+    @classmethod
+    def _end_not_before_date(cls, end: PartialDate, info: ValidationInfo) -> PartialDate:
+        return _checked_end(end, info)
 
 
 class ActorModel(Strict):
@@ -80,17 +134,51 @@ class ActorModel(Strict):
 
 
 class SourceModel(Strict):
+    """A source is found by its `url`, or described by a `citation` when it has none."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {"anyOf": [{"required": ["url"]}, {"required": ["citation"]}]},
+                {"anyOf": [{"required": ["title"]}, {"required": ["citation"]}]},
+            ]
+        }
+    )
+
     id: Slug
-    publisher: ShortText
-    title: ShortText
-    url: Url
+    publisher: ShortText | None = None
+    title: ShortText | None = None
+    url: Url | None = None
     published: DateField | None = None
     note: Text | None = None
+    citation: Text | None = None
+    archive: Url | None = None
+
+    @model_validator(mode="after")
+    def _found_somehow(self) -> SourceModel:
+        if self.url is None and self.citation is None:
+            raise PydanticCustomError(
+                "source_unfindable", "a source needs a url or a citation (free text)"
+            )
+        if self.title is None and self.citation is None:
+            raise PydanticCustomError(
+                "source_unnamed", "a source needs a title or a citation (free text)"
+            )
+        return self
 
 
 class LocationModel(Strict):
     name: ShortText
     country: CountryCode | None = None
+    admin1: ShortText | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+
+
+class MediaModel(Strict):
+    url: Url
+    caption: ShortText | None = None
+    credit: ShortText | None = None
 
 
 class ActorRefModel(Strict):
@@ -124,12 +212,23 @@ class RelationModel(Strict):
 
 
 class EventModel(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"window": {"const": True}}, "required": ["window"]},
+            "then": {
+                "required": ["end"],
+                "properties": {"end": {"type": "string", "not": {"const": OPEN_TEXT}}},
+            },
+        }
+    )
+
     id: Slug
     title: ShortText
     date: DateField
-    end: DateField | None = None
+    end: EndField | None = None
     approximate: bool = False
-    type: model.EventType
+    window: bool = False
+    type: Slug
     actors: list[ActorRefModel] = Field(min_length=1)
     location: LocationModel | None = None
     summary: Text
@@ -138,6 +237,7 @@ class EventModel(Strict):
     tags: list[Slug] = Field(default_factory=list)
     sources: list[Slug] = Field(default_factory=list)
     related: list[RelationModel] = Field(default_factory=list)
+    media: MediaModel | None = None
     note: Text | None = None
 
     @field_validator("end")
@@ -145,17 +245,30 @@ class EventModel(Strict):
     def _end_not_before_date(
         cls, end: PartialDate | None, info: ValidationInfo
     ) -> PartialDate | None:
-        start = info.data.get("date")
-        problem = model.end_before_date(start, end) if isinstance(start, PartialDate) else None
+        return None if end is None else _checked_end(end, info)
+
+    @model_validator(mode="after")
+    def _window_has_an_end(self) -> EventModel:
+        problem = model.window_problem(self.window, self.end)
         if problem:
-            raise PydanticCustomError("end_before_date", "{reason}", {"reason": problem})
-        return end
+            raise PydanticCustomError("window_without_end", "{reason}", {"reason": problem})
+        return self
+
+
+def _checked_end(end: PartialDate, info: ValidationInfo) -> PartialDate:
+    start = info.data.get("date")
+    problem = model.end_before_date(start, end) if isinstance(start, PartialDate) else None
+    if problem:
+        raise PydanticCustomError("end_before_date", "{reason}", {"reason": problem})
+    return end
 
 
 class LogModel(Strict):
     schema_url: str | None = Field(default=None, alias="$schema")
     title: ShortText = "Untitled timeline"
     description: Text | None = None
+    types: list[TypeModel] | None = None
+    eras: list[EraModel] = Field(default_factory=list)
     actors: list[ActorModel] = Field(default_factory=list)
     sources: list[SourceModel] = Field(default_factory=list)
     events: list[EventModel] = Field(default_factory=list)
@@ -176,6 +289,8 @@ def to_runtime(log: LogModel) -> model.Log:
         actors=tuple(_actor(a) for a in log.actors),
         sources=tuple(_source(s) for s in log.sources),
         events=tuple(_event(e) for e in log.events),
+        types=None if log.types is None else tuple(_type(t) for t in log.types),
+        eras=tuple(_era(e) for e in log.eras),
     )
 
 
@@ -186,9 +301,17 @@ def valid_records(document: dict[str, Any]) -> model.Records:
     records (actors, sources, relations, memberships) are well formed is checked against the
     others whatever else is wrong with it; its other faulty fields are already reported.
     """
-    sections: dict[str, list[tuple[int, Any]]] = {"actors": [], "sources": [], "events": []}
+    sections: dict[str, list[tuple[int, Any]]] = {
+        "types": [],
+        "eras": [],
+        "actors": [],
+        "sources": [],
+        "events": [],
+    }
     ids: dict[str, list[tuple[int, str]]] = {name: [] for name in sections}
     readers: dict[str, tuple[type[Strict], Any]] = {
+        "types": (TypeModel, _type),
+        "eras": (EraModel, _era),
         "actors": (ActorModel, _actor),
         "sources": (SourceModel, _source),
         "events": (EventModel, _event),
@@ -202,7 +325,20 @@ def valid_records(document: dict[str, Any]) -> model.Records:
             record = _valid_enough(record_model, item)
             if record is not None:
                 sections[name].append((index, convert(record)))
-    return model.Records(sections["actors"], sections["sources"], sections["events"], ids)
+    declared = document.get("types")
+    vocabulary = model.Vocabulary(
+        model.DEFAULT_TYPES if declared is None else [entry for _, entry in sections["types"]]
+    )
+    if isinstance(declared, list):  # a type whose entry is faulty still exists
+        vocabulary = model.Vocabulary(
+            [
+                *vocabulary,
+                *(model.EventType(type_id, type_id) for _, type_id in ids["types"]),
+            ]
+        )
+    return model.Records(
+        sections["actors"], sections["sources"], sections["events"], ids, vocabulary
+    )
 
 
 # Fields that name other records, and stand-ins for required fields that are wrong.
@@ -241,7 +377,17 @@ def _actor(a: ActorModel) -> model.Actor:
 
 
 def _source(s: SourceModel) -> model.Source:
-    return model.Source(s.id, s.publisher, s.title, s.url, s.published, s.note)
+    return model.Source(
+        s.id, s.publisher, s.title, s.url, s.published, s.note, s.citation, s.archive
+    )
+
+
+def _type(t: TypeModel) -> model.EventType:
+    return model.EventType(t.id, t.label, t.description, t.plover, t.colour)
+
+
+def _era(e: EraModel) -> model.Era:
+    return model.Era(e.id, e.title, e.date, e.end, e.note)
 
 
 def _event(e: EventModel) -> model.Event:
@@ -254,24 +400,35 @@ def _event(e: EventModel) -> model.Event:
         summary=e.summary,
         end=e.end,
         approximate=e.approximate,
-        location=model.Location(e.location.name, e.location.country) if e.location else None,
+        location=None
+        if e.location is None
+        else model.Location(
+            e.location.name, e.location.country, e.location.admin1, e.location.lat, e.location.lon
+        ),
         assessment=e.assessment,
         status=e.status,
         tags=tuple(e.tags),
         sources=tuple(e.sources),
         related=tuple(model.Relation(r.id, r.rel) for r in e.related),
         note=e.note,
+        window=e.window,
+        media=None
+        if e.media is None
+        else model.Media(e.media.url, e.media.caption, e.media.credit),
     )
 
 
-def json_schema() -> dict[str, Any]:
+def json_schema(types: list[str] | None = None) -> dict[str, Any]:
     """The JSON Schema of a log file, for editors and other tools.
 
     It accepts every log `validate` accepts and refuses what JSON Schema can express of what it
     refuses; references between records, impossible dates such as 2023-02-30 and an end before
-    its date are left to `validate`.
+    its date are left to `validate`. Given a log's declared `types`, an event's type must be one
+    of them, so that an editor completes and checks it.
     """
     document: dict[str, Any] = _portable_patterns(LogModel.model_json_schema(by_alias=True))
+    if types is not None:
+        document["$defs"]["EventModel"]["properties"]["type"]["enum"] = types
     return document
 
 

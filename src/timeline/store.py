@@ -18,10 +18,15 @@ from typing import IO, Any, NamedTuple
 from timeline import fastload
 from timeline.errors import SECTION_NOUN, Finding, LogError, OutputError
 from timeline.model import (
+    ACTOR_ID_PATTERN,
     ACTOR_KINDS,
-    EVENT_TYPES,
+    COLOUR_PATTERN,
+    COUNTRY_PATTERN,
+    PLOVER_CATEGORIES,
     RELATION_TYPES,
+    SLUG_PATTERN,
     STATUSES,
+    URL_PATTERN,
     Log,
     Problem,
     integrity_problems,
@@ -30,13 +35,15 @@ from timeline.model import (
 ENV_VAR = "TIMELINE_DATA"
 MAX_PROBLEMS = 200
 _CHOICES: dict[str, tuple[str, ...]] = {
-    "type": EVENT_TYPES,
+    "plover": PLOVER_CATEGORIES,
     "status": STATUSES,
     "kind": ACTOR_KINDS,
     "rel": RELATION_TYPES,
 }
 # Our own error types already quote the value they reject.
-_SAYS_ITS_VALUE = frozenset({"partial_date", "partial_date_type", "end_before_date"})
+_SAYS_ITS_VALUE = frozenset(
+    {"partial_date", "partial_date_type", "end_before_date", "window_without_end"}
+)
 # Where the wheel places the bundled log, beside this module.
 _PACKAGED = Path(__file__).parent / "data" / "events.json"
 
@@ -172,7 +179,10 @@ def _validate_with_schema(document: dict[str, Any], label: str) -> Log:
         raise LogError(label, _limit(sorted(findings, key=_document_order))) from None
 
 
-_SECTION_RANK = {None: 0, "actors": 1, "sources": 2, "events": 3}
+_SECTION_RANK: dict[str | None, int] = {
+    None: 0,
+    **{section: rank for rank, section in enumerate(SECTION_NOUN, start=1)},
+}
 
 
 def _document_order(finding: Finding) -> tuple[int, int]:
@@ -322,11 +332,26 @@ def _describe_pydantic(error: Any, document: dict[str, Any]) -> Finding:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         shown = value if len(value) <= 60 else value[:57] + "..."
         message = f"{shown!r} is not one of: {', '.join(choices)}{hint}"
+    elif kind == "string_pattern_mismatch" and isinstance(value, str):
+        pattern = (error.get("ctx") or {}).get("pattern", "")
+        wanted = _PATTERN_WORDS.get(pattern, f"of the pattern {pattern}")
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        message = f"{shown!r} is not {wanted}"
     else:
         message = error["msg"]
         if isinstance(value, str | int | float | bool) and kind not in _SAYS_ITS_VALUE:
             message += f" (got {_preview(value)})"
     return describe(Problem(path, message), document)
+
+
+# What each of the log's patterns asks for, in words.
+_PATTERN_WORDS = {
+    SLUG_PATTERN: "an id: lower-case letters, digits and hyphens, starting with a letter or digit",
+    ACTOR_ID_PATTERN: "an actor id: letters, digits and hyphens, starting with a letter or digit",
+    COUNTRY_PATTERN: "an ISO 3166-1 alpha-3 country code such as KOR",
+    COLOUR_PATTERN: "a colour written #rrggbb in lower case",
+    URL_PATTERN: "an http or https address without spaces or hidden characters",
+}
 
 
 def _preview(value: str | int | float | bool) -> str:
