@@ -41,11 +41,17 @@ with atheris.instrument_imports(include=["timeline"]):
         if not module.name.startswith(("timeline.cli", "timeline.__main__")):
             __import__(module.name)
 
-from tests.invariants import PAYLOADS, SPECIAL_CHARACTERS, check_log_bytes, json_paths  # noqa: E402
+from tests.invariants import (  # noqa: E402
+    EDGE_DATES,
+    EXTRA_KEYS,
+    PAYLOADS,
+    SPECIAL_CHARACTERS,
+    check_log_bytes,
+    json_paths,
+)
 
 DATE_KEYS = frozenset({"date", "end", "published"})
 ID_KEYS = frozenset({"id", "member_of", "actors", "sources", "related", "tags"})
-DATES = ["0001", "0001-01-01", "9999", "9999-12", "9999-12-31", "2020-02-29", "2021-02-29", "0000"]
 IDS = ["hanoi-2019", "HANOI-2019", "USA", "usa", "DPRK", "x", "a--b", "-a", "é"]
 
 
@@ -91,13 +97,16 @@ def _change_one_thing(document: Any, chance: random.Random) -> None:
     elif action == "delete":
         del container[last]
     elif action == "extra" and isinstance(container, dict):
-        key = chance.choice(["extra", "role", "end", "note", "approximate", "location", ""])
+        key = chance.choice(EXTRA_KEYS)
         container[key] = _json_value(chance, depth=1)
     elif action == "date":
         container[last] = chance.choice(
             [
-                *DATES,
+                *EDGE_DATES,
                 f"{chance.randint(0, 10000):04d}-{chance.randint(0, 13):02d}",
+                f"-{chance.randint(0, 9999):04d}-{chance.randint(0, 13):02d}-{chance.randint(0, 32):02d}"
+                f"T{chance.randint(0, 25):02d}:{chance.randint(0, 61):02d}"
+                f"{chance.choice(['', 'Z', '+09:00', '-25:00', '+05:61'])}",
                 f"{chance.randint(0, 10000):04d}-{chance.randint(0, 13):02d}-{chance.randint(0, 32):02d}",
             ]
         )

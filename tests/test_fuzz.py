@@ -14,14 +14,22 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import HOSTILE, SMALL
-from tests.invariants import PAYLOADS, SPECIAL_CHARACTERS, check_log_bytes, json_paths
+from tests.conftest import FIXTURES, HOSTILE, SMALL
+from tests.invariants import (
+    EDGE_DATES,
+    EXTRA_KEYS,
+    PAYLOADS,
+    SPECIAL_CHARACTERS,
+    check_log_bytes,
+    json_paths,
+)
 
 from timeline.errors import LogError
 from timeline.store import parse_log
@@ -32,15 +40,18 @@ HOSTILE_CORPUS = Path(__file__).parent / "hostile"
 def fuzz_settings(examples: int) -> settings:
     """Reproducible (derandomised, no example database) and without a time limit per example."""
     return settings(
-        max_examples=examples,
-        derandomize=True,
+        max_examples=examples * int(os.environ.get("TIMELINE_FUZZ_SCALE", "1")),
+        derandomize=os.environ.get("TIMELINE_FUZZ_SCALE") is None,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
 
 
-BASES = [json.loads(SMALL.read_text(encoding="utf-8")), json.loads(HOSTILE.read_text("utf-8"))]
+BASES = [
+    json.loads(path.read_text(encoding="utf-8"))
+    for path in (SMALL, HOSTILE, FIXTURES / "everything.json")
+]
 
 ALPHABET = st.one_of(st.sampled_from(SPECIAL_CHARACTERS), st.characters())
 hostile_text = st.one_of(
@@ -73,8 +84,12 @@ date_like = st.one_of(
         st.sampled_from(["", "-00", "-01", "-02", "-12", "-13"]),
         st.sampled_from(["", "-00", "-01", "-28", "-29", "-30", "-31", "-32"]),
     ),
-    st.sampled_from(["0001-01-01", "9999", "9999-12", "9999-12-31", "1-1-1", "86400", "２０２０"]),
+    st.sampled_from(EDGE_DATES),
     st.from_regex(r"\A[0-9-]{0,12}\Z"),
+    st.from_regex(
+        r"\A-?[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?\Z"
+    ),
+    st.from_regex(r"\AY-?[0-9]{4,13}\Z"),
 )
 id_like = st.one_of(
     st.sampled_from(["hanoi-2019", "HANOI-2019", "USA", "usa", "DPRK", "wire-2019-02-28", "x"]),
@@ -86,8 +101,10 @@ id_like = st.one_of(
 PROSE_FIELDS = {
     None: ["title", "description"],
     "actors": ["name"],
-    "sources": ["publisher", "title", "note"],
+    "sources": ["publisher", "title", "note", "citation"],
     "events": ["title", "summary", "assessment", "note"],
+    "types": ["label", "description"],
+    "eras": ["title", "note"],
 }
 
 
@@ -122,7 +139,7 @@ def _mutate(document: Any, draw: st.DrawFn) -> None:
     elif action == "delete":
         del container[last]
     elif action == "extra" and isinstance(container, dict):
-        key = draw(st.sampled_from(["extra", "role", "end", "note", "approximate", "Date", ""]))
+        key = draw(st.sampled_from(EXTRA_KEYS))
         container[key] = draw(json_values)
     elif action == "date":
         container[last] = draw(date_like)
@@ -154,7 +171,9 @@ def near_valid_logs(draw: st.DrawFn) -> bytes:
 def valid_logs_with_hostile_text(draw: st.DrawFn) -> bytes:
     document = copy.deepcopy(draw(st.sampled_from(BASES)))
     for _ in range(draw(st.integers(1, 6))):
-        section = draw(st.sampled_from(list(PROSE_FIELDS)))
+        section = draw(
+            st.sampled_from([name for name in PROSE_FIELDS if name in (None, *document)])
+        )
         field = draw(st.sampled_from(PROSE_FIELDS[section]))
         records = [document] if section is None else document[section]
         record = draw(st.sampled_from(records))

@@ -19,10 +19,10 @@ from timeline.render.page import (
     _assets,
     content_security_policy,
     html_page,
-    human_when,
     page_data,
     write_html,
 )
+from timeline.render.phrases import spelled
 from timeline.store import bundled_log_path, load_log
 
 READY = "document.documentElement.dataset.ready === 'true'"
@@ -214,11 +214,11 @@ def test_human_dates_never_invent_precision() -> None:
             approximate=approximate,
         )
 
-    assert human_when(event("2024-06-27", "2024-07-01")) == "27 June – 1 July 2024"
-    assert human_when(event("2023-12-30", "2024-01-02")) == "30 December 2023 – 2 January 2024"
-    assert human_when(event("2022-09", "2024", approximate=True)) == "about September 2022 – 2024"
-    assert human_when(event("2023-03", "2023-05")) == "March – May 2023"
-    assert human_when(event("0950")) == "950"
+    assert spelled(event("2024-06-27", "2024-07-01")) == "27 June – 1 July 2024"
+    assert spelled(event("2023-12-30", "2024-01-02")) == "30 December 2023 – 2 January 2024"
+    assert spelled(event("2022-09", "2024", approximate=True)) == "about September 2022 – 2024"
+    assert spelled(event("2023-03", "2023-05")) == "March – May 2023"
+    assert spelled(event("0950")) == "950"
 
 
 def test_lanes_are_top_level_actors_and_people_count_for_their_state() -> None:

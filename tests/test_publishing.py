@@ -28,7 +28,7 @@ def test_markdown_is_headed_by_year_with_numbered_sources(run: RunCli) -> None:
         "## 2022",
         "## 2023",
     ]
-    assert "### 2019\\-02-27 – 2019-02-28: Hanoi summit ends without agreement" in text
+    assert "### 27–28 February 2019: Hanoi summit ends without agreement" in text
     assert "1. [Example Wire: Summit ends, no deal](<https://example.org/2019/02/28/hanoi>)" in text
     html = MarkdownIt().render(text)
     assert (

@@ -19,7 +19,7 @@ from timeline.cli.options import (
     partial_date,
 )
 from timeline.errors import TimelineError
-from timeline.model import EVENT_TYPES, RELATION_TYPES, STATUSES
+from timeline.model import RELATION_TYPES, STATUSES
 from timeline.render.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -40,16 +40,28 @@ def add(
     title: Annotated[str | None, typer.Option(show_default=False, help="One line.")] = None,
     date: Annotated[
         str | None,
-        typer.Option(show_default=False, callback=_date_text, help="YYYY, YYYY-MM or YYYY-MM-DD."),
+        typer.Option(
+            show_default=False,
+            callback=_date_text,
+            help="YYYY, YYYY-MM, YYYY-MM-DD, or a time YYYY-MM-DDThh:mm[zone]; -0107 is 108 BCE.",
+        ),
     ] = None,
     end: Annotated[
         str | None,
         typer.Option(
-            show_default=False, callback=_date_text, help="Last day, for a multi-day event."
+            show_default=False,
+            callback=_end_text,
+            help="The last date, for an event that lasted; '..' if it is still going on.",
         ),
     ] = None,
     approximate: Annotated[
         bool, typer.Option("--approximate", help="The date itself is uncertain.")
+    ] = False,
+    window: Annotated[
+        bool,
+        typer.Option(
+            "--window", help="--date and --end bound one moment, not a duration (needs --end)."
+        ),
     ] = False,
     type_: Annotated[
         str | None,
@@ -58,8 +70,8 @@ def add(
             "-t",
             show_default=False,
             autocompletion=complete_type,
-            callback=choice("type", EVENT_TYPES),
-            help="One of: " + ", ".join(EVENT_TYPES) + ".",
+            callback=_slugs("type"),
+            help="One of the log's types (`timeline add --help` lists the built-in ones).",
         ),
     ] = None,
     actor: Annotated[
@@ -80,6 +92,30 @@ def add(
         typer.Option(
             show_default=False, callback=_country, help="ISO 3166-1 alpha-3 code, such as KOR."
         ),
+    ] = None,
+    admin1: Annotated[
+        str | None,
+        typer.Option(show_default=False, help="The region: a province or state."),
+    ] = None,
+    lat: Annotated[
+        float | None,
+        typer.Option(min=-90, max=90, show_default=False, help="Latitude (WGS84 degrees)."),
+    ] = None,
+    lon: Annotated[
+        float | None,
+        typer.Option(min=-180, max=180, show_default=False, help="Longitude (WGS84 degrees)."),
+    ] = None,
+    media: Annotated[
+        str | None,
+        typer.Option(
+            show_default=False, metavar="URL", help="A picture, video or page showing the event."
+        ),
+    ] = None,
+    caption: Annotated[
+        str | None, typer.Option(show_default=False, help="The media's caption.")
+    ] = None,
+    credit: Annotated[
+        str | None, typer.Option(show_default=False, help="Whom the media is credited to.")
     ] = None,
     summary: Annotated[
         str | None, typer.Option(show_default=False, help="What happened (facts).")
@@ -159,6 +195,7 @@ def add(
       timeline add --data desk.json --json event.json --dry-run
     """
     from timeline.edit import add_event
+    from timeline.errors import LookupFailed
     from timeline.query import selection_of
     from timeline.render.card import card_content, write_card_text
     from timeline.store import load_log, parse_json, writable
@@ -175,8 +212,24 @@ def add(
         "status": status,
         "note": note,
     }
+    location = {
+        key: value
+        for key, value in (
+            ("name", place),
+            ("country", country),
+            ("admin1", admin1),
+            ("lat", lat),
+            ("lon", lon),
+        )
+        if value is not None
+    }
+    shown = {
+        key: value
+        for key, value in (("url", media), ("caption", caption), ("credit", credit))
+        if value is not None
+    }
     given = any(v is not None for v in fields.values()) or any(
-        (actor, tag, source, related, place, country)
+        (actor, tag, source, related, location, shown, window)
     )
     if json_input is not None:
         if given:
@@ -186,12 +239,18 @@ def add(
         additions = _ask(load_log(target))
     elif given:
         current = load_log(target)
+        if type_ is not None and type_ not in current.vocabulary:
+            raise LookupFailed(current.vocabulary.unknown(type_))
         additions = {k: v for k, v in fields.items() if v is not None}
         if approximate:
             additions["approximate"] = True
+        if window:
+            additions["window"] = True
         additions["actors"] = [_actor_ref(current, text) for text in actor or []]
-        if place or country:
-            additions["location"] = {k: v for k, v in (("name", place), ("country", country)) if v}
+        if location:
+            additions["location"] = location
+        if shown:
+            additions["media"] = shown
         additions["tags"] = list(tag or [])
         additions["sources"] = list(source or [])
         additions["related"] = [_relation(text) for text in related or []]
@@ -212,6 +271,15 @@ def add(
 def _date_text(value: str | None) -> str | None:
     """A date option, checked as `--from` is (a usage error if malformed), kept as written."""
     return None if value is None else partial_date(value).text
+
+
+def _end_text(value: str | None) -> str | None:
+    """An end: a date, or `..` for an event still going on."""
+    from timeline.dates import OPEN_TEXT
+
+    if value is not None and value.strip() == OPEN_TEXT:
+        return OPEN_TEXT
+    return _date_text(value)
 
 
 def _slugs(name: str) -> Any:
@@ -323,13 +391,26 @@ def _ask(log: Log) -> dict[str, Any]:
         f"Adding an event to {log.title!r}. Known actors: {', '.join(sorted(actor_ids))}", err=True
     )
     event: dict[str, Any] = {"title": required("Title")}
-    event["date"] = required("Date (YYYY, YYYY-MM or YYYY-MM-DD)", date_problem)
-    end = optional("End date, for a multi-day event", date_problem)
+    event["date"] = required(
+        "Date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[zone]; -0107 is 108 BCE)",
+        date_problem,
+    )
+    end = optional(
+        "End, for an event that lasted ('..' if still going on)",
+        lambda text: None if text == ".." else date_problem(text),
+    )
     if end:
         event["end"] = end
+        if end != ".." and typer.confirm(
+            "Do date and end bound one unknown moment (a window) rather than a duration?",
+            default=False,
+            err=True,
+        ):
+            event["window"] = True
+    types = log.vocabulary.ids()
     event["type"] = required(
-        f"Type ({', '.join(EVENT_TYPES)})",
-        lambda t: None if t in EVENT_TYPES else "not a known type",
+        f"Type ({', '.join(types)})",
+        lambda t: None if t in log.vocabulary else log.vocabulary.unknown(t),
     )
     raw_actors = required(
         "Actors (ids, names or aliases, comma-separated; ID:ROLE for a role)",

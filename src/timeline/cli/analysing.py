@@ -1,4 +1,4 @@
-"""Analysing commands: chain, stats, actors and chart."""
+"""Analysing commands: chain, stats, actors, eras and chart."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from timeline.analysis import STAT_KEYS
 from timeline.cli.options import (
     ActorOption,
     DataOption,
+    EraOption,
     FromOption,
     SearchOption,
     TagOption,
@@ -25,7 +26,7 @@ from timeline.cli.options import (
     format_option,
     load_log_for,
 )
-from timeline.render.views import ACTORS, CHAIN, STATS
+from timeline.render.views import ACTORS, CHAIN, ERAS, STATS
 
 
 def chain(
@@ -80,6 +81,7 @@ def stats(
     tag: TagOption = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
+    era: EraOption = None,
     search: SearchOption = None,
     format_: Annotated[
         str,
@@ -102,13 +104,12 @@ def stats(
       timeline stats --by dyad --from 2022 --format csv
     """
     from timeline.analysis import stats as count
-    from timeline.query import select
+    from timeline.query import date_range, select
 
     log = load_log_for(ctx, data)
-    selection = select(log, filters(actor, type_, tag, date_from, date_to, search))
-    start = date_from.earliest if date_from else None
-    stop = date_to.latest if date_to else None
-    STATS[format_](count(selection, by, start, stop), by, sys.stdout, output_width())
+    chosen = filters(actor, type_, tag, date_from, date_to, search, era)
+    start, stop = date_range(log, chosen)
+    STATS[format_](count(select(log, chosen), by, start, stop), by, sys.stdout, output_width())
 
 
 def actors(
@@ -130,6 +131,30 @@ def actors(
     ACTORS[format_](actor_rows(load_log_for(ctx, data)), sys.stdout, output_width())
 
 
+def eras(
+    ctx: typer.Context,
+    format_: Annotated[
+        str,
+        format_option(tuple(ERAS), "text or json."),
+    ] = "text",
+    data: DataOption = None,
+) -> None:
+    """List the log's eras: id, dates, how many events overlap each, and title.
+
+    An era is a named span (a presidency, a phase of the story), drawn behind the chart and the
+    HTML page; `--era ID` filters events by its dates.
+
+    Examples:
+
+      timeline eras
+
+      timeline list --era yoon-presidency --type weapons-test
+    """
+    from timeline.analysis import era_rows
+
+    ERAS[format_](era_rows(load_log_for(ctx, data)), sys.stdout, output_width())
+
+
 def chart(
     ctx: typer.Context,
     by: Annotated[
@@ -147,6 +172,7 @@ def chart(
     tag: TagOption = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
+    era: EraOption = None,
     search: SearchOption = None,
     width: Annotated[
         int | None,
@@ -159,22 +185,25 @@ def chart(
     """Draw the events matching the filters as a timeline in the terminal.
 
     Time runs left to right; each event sits at its real precision: a dot for a day, a bar over
-    the days, month or year it covers, hollow when the date is approximate.
+    the days, month or year it covers, hollow when the date is approximate, dotted for one moment
+    somewhere in a window, an arrow for an event still going on. The log's eras run above.
 
     Examples:
 
       timeline chart --from 2022
 
       timeline chart --by type --actor DPRK
+
+      timeline chart --era phase-martial-law-crisis
     """
-    from timeline.query import select
+    from timeline.query import date_range, select
     from timeline.render.chart import write_chart
 
     log = load_log_for(ctx, data)
-    selection = select(log, filters(actor, type_, tag, date_from, date_to, search))
+    chosen = filters(actor, type_, tag, date_from, date_to, search, era)
+    selection = select(log, chosen)
     columns = width or terminal_width()
-    start = date_from.earliest if date_from else None
-    stop = date_to.latest if date_to else None
+    start, stop = date_range(log, chosen)
     write_chart(selection, sys.stdout, columns, by=by, start=start, stop=stop)
 
 

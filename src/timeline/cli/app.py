@@ -46,6 +46,7 @@ COMMANDS: dict[str, Command] = {
     "chain": Command("analysing", "chain", "Walk the typed relations from an event as a tree."),
     "stats": Command("analysing", "stats", "Count events by actor, type, year, month, ..."),
     "actors": Command("analysing", "actors", "List the actor registry."),
+    "eras": Command("analysing", "eras", "List the log's eras."),
     "chart": Command("analysing", "chart", "Draw the events as a timeline in the terminal."),
     "validate": Command("authoring", "validate", "Check logs: every error and warning."),
     "fmt": Command("authoring", "fmt", "Rewrite a log in its canonical form."),

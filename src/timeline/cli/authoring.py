@@ -123,7 +123,8 @@ def fmt(
 def schema(ctx: typer.Context, data: DataOption = None) -> None:
     """Print the JSON Schema of a log, for editors and other tools.
 
-    A log that names it in "$schema" is checked and completed as it is typed. The schema accepts
+    A log that names it in "$schema" is checked and completed as it is typed; for a log named with
+    --data that declares its own types, the schema lists them. The schema accepts
     every log that `validate` accepts, and refuses what a JSON Schema can say of what it refuses
     (references between records and impossible dates are for `validate`).
 
@@ -133,7 +134,14 @@ def schema(ctx: typer.Context, data: DataOption = None) -> None:
     """
     from timeline.schema import json_schema
 
-    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    chosen = log_path(ctx, data)
+    types = None
+    if chosen.named:  # a log of the user's: its own types, if it declares them
+        from timeline.store import load_log
+
+        declared = load_log(chosen.path).types
+        types = None if declared is None else [entry.id for entry in declared]
+    sys.stdout.write(json.dumps(json_schema(types), indent=2, ensure_ascii=False) + "\n")
 
 
 def diff(

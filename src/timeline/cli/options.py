@@ -15,7 +15,6 @@ import typer
 from typer._click.exceptions import UsageError  # Typer 0.28 carries its own Click
 
 from timeline.errors import TimelineError
-from timeline.model import EVENT_TYPES
 from timeline.query import SORT_KEYS
 from timeline.render.sanitize import for_terminal
 
@@ -61,8 +60,10 @@ def complete_choices(choices: Sequence[str]) -> Callable[[str], list[str]]:
 
 
 def partial_date(value: str) -> PartialDate:
-    from timeline.dates import PartialDate
+    from timeline.dates import OPEN_TEXT, PartialDate
 
+    if value.strip() == OPEN_TEXT:
+        raise typer.BadParameter("'..' (an open end) is for a log's `end`, not an option")
     try:
         return PartialDate(value.strip())
     except ValueError as error:
@@ -93,8 +94,23 @@ def complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
     return [tag for tag in tags if completing(tag, incomplete)]
 
 
-def complete_type(incomplete: str) -> list[str]:
-    return [name for name in EVENT_TYPES if name.startswith(incomplete.casefold())]
+def complete_type(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The log's own types (or the built-in ones), with their labels."""
+    log = log_for_completion(ctx)
+    if log is None:
+        return []
+    return [
+        (entry.id, entry.label)
+        for entry in log.vocabulary
+        if entry.id.startswith(incomplete.casefold())
+    ]
+
+
+def complete_era(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    log = log_for_completion(ctx)
+    if log is None:
+        return []
+    return [(era.id, era.title) for era in log.eras if era.id.startswith(incomplete.casefold())]
 
 
 def complete_event_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -192,11 +208,18 @@ TypeOption = Annotated[
         "--type",
         "-t",
         metavar="TYPE",
-        callback=choice("type", EVENT_TYPES),
         autocompletion=complete_type,
-        help="Events of this type; repeat for any of several. One of: "
-        + ", ".join(EVENT_TYPES)
-        + ".",
+        help="Events of this type (any case), one of the log's types; repeat for any of several.",
+        rich_help_panel="Filters",
+    ),
+]
+EraOption = Annotated[
+    str | None,
+    typer.Option(
+        "--era",
+        metavar="ERA",
+        autocompletion=complete_era,
+        help="Events that overlap this era of the log (its id): its dates, as --from and --to.",
         rich_help_panel="Filters",
     ),
 ]
@@ -212,6 +235,9 @@ TagOption = Annotated[
 ]
 
 
+_DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, a time YYYY-MM-DDThh:mm[zone], -0107 for 108 BCE"
+
+
 def _date_option(name: str, help: str) -> Any:
     return typer.Option(
         name,
@@ -225,15 +251,11 @@ def _date_option(name: str, help: str) -> Any:
 
 FromOption = Annotated[
     Any,
-    _date_option(
-        "--from", "Events that reach into or past this date (YYYY, YYYY-MM or YYYY-MM-DD)."
-    ),
+    _date_option("--from", f"Events that reach into or past this date ({_DATE_FORMS})."),
 ]
 ToOption = Annotated[
     Any,
-    _date_option(
-        "--to", "Events that begin on or before the end of this date (YYYY, YYYY-MM or YYYY-MM-DD)."
-    ),
+    _date_option("--to", f"Events that begin on or before the end of this date ({_DATE_FORMS})."),
 ]
 SearchOption = Annotated[
     str | None,
@@ -289,6 +311,7 @@ def filters(
     date_from: PartialDate | None,
     date_to: PartialDate | None,
     search: str | None,
+    era: str | None = None,
 ) -> Filters:
     from timeline.query import Filters
 
@@ -301,6 +324,7 @@ def filters(
         date_from=date_from,
         date_to=date_to,
         search=search,
+        era=era,
     )
 
 

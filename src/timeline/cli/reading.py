@@ -11,6 +11,7 @@ import typer
 from timeline.cli.options import (
     ActorOption,
     DataOption,
+    EraOption,
     FromOption,
     LimitOption,
     RawOption,
@@ -49,6 +50,7 @@ def list_events(
     tag: TagOption = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
+    era: EraOption = None,
     search: SearchOption = None,
     sort: SortOption = "date",
     reverse: ReverseOption = False,
@@ -87,7 +89,7 @@ def list_events(
     only_for(chosen, {"raw": raw}, output.options)
     selection = select_from_file(
         log_path(ctx, data).path,
-        filters(actor, type_, tag, date_from, date_to, search),
+        filters(actor, type_, tag, date_from, date_to, search, era),
         sort=cast("SortKey", sort),
         reverse=reverse,
         limit=limit,
@@ -127,6 +129,7 @@ def export(
     tag: TagOption = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
+    era: EraOption = None,
     search: SearchOption = None,
     sort: SortOption = "date",
     reverse: ReverseOption = False,
@@ -199,7 +202,7 @@ def export(
     source = log_path(ctx, data).path
     selection = select_from_file(
         source,
-        filters(actor, type_, tag, date_from, date_to, search),
+        filters(actor, type_, tag, date_from, date_to, search, era),
         sort=cast("SortKey", sort),
         reverse=reverse,
         limit=limit,

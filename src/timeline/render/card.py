@@ -16,10 +16,10 @@ from timeline.render.sanitize import for_terminal, one_line
 
 class Citation(NamedTuple):
     marker: str
-    publisher: str
-    title: str
+    publisher: str  # may be empty: a citation of its own
+    title: str  # the title and date, or the citation
     note: str | None
-    url: str
+    urls: list[str]  # the source's address, then an archived copy's
 
 
 class RelatedLine(NamedTuple):
@@ -43,13 +43,21 @@ class Card(NamedTuple):
 
 
 def card_content(event: Event, selection: Selection) -> Card:
-    plover = f" (PLOVER {event.plover})" if event.plover else ""
-    facts = [("When", spelled(event))]
+    category = selection.vocabulary.plover(event.type)
+    plover = f" (PLOVER {category})" if category else ""
+    facts = [("When", one_line(spelled(event)))]
     if event.location is not None:
-        facts.append(("Where", one_line(place(event))))
+        where = place(event)
+        if event.location.lat is not None and event.location.lon is not None:
+            where += f" ({event.location.lat:g}, {event.location.lon:g})"
+        facts.append(("Where", one_line(where)))
     facts.append(("Actors", one_line("; ".join(_actor_names(event, selection)))))
     if event.tags:
         facts.append(("Tags", ", ".join(event.tags)))
+    if event.media is not None:
+        media = event.media
+        said = " — ".join(part for part in (media.caption, media.credit) if part)
+        facts.append(("Media", one_line(f"{said} {media.url}" if said else media.url)))
     texts = [
         (label, for_terminal(body).expandtabs(4))
         for label, body in (
@@ -62,13 +70,18 @@ def card_content(event: Event, selection: Selection) -> Card:
     citations = []
     for number, source in enumerate(selection.cited(event), start=1):
         published = f" ({source.published.text})" if source.published else ""
+        title = source.title if source.title else source.citation or ""
+        note = " ".join(
+            part for part in (source.citation if source.title else None, source.note) if part
+        )
         citations.append(
             Citation(
                 marker=f"{number}. ",
-                publisher=one_line(source.publisher),
-                title=one_line(source.title) + published,
-                note=one_line(source.note) if source.note else None,
-                url=source.url,  # validated: http(s), no spaces or control characters
+                publisher=one_line(source.publisher or ""),
+                title=one_line(title) + published,
+                note=one_line(note) if note else None,
+                # validated: http(s), no spaces or control characters
+                urls=[url for url in (source.url, source.archive) if url],
             )
         )
     links = [
@@ -107,10 +120,11 @@ def write_card_text(content: Card, stream: IO[str]) -> None:
         lines.append("  none given")
     for citation in content.citations:
         indent = " " * (2 + len(citation.marker))
-        lines.append(f"  {citation.marker}{citation.publisher} — {citation.title}")
+        named = f"{citation.publisher} — " if citation.publisher else ""
+        lines.append(f"  {citation.marker}{named}{citation.title}")
         if citation.note:
             lines.append(indent + citation.note)
-        lines.append(indent + citation.url)
+        lines += [indent + url for url in citation.urls]
     if content.related:
         widths = [max(len(row[column]) for row in content.related) for column in range(3)]
         lines += ["", "Related"]

@@ -49,7 +49,11 @@ def card(content: Card) -> RenderableType:
     if not content.citations:
         parts.append(Padding(Text("none given", style="yellow"), (0, 0, 0, 2), expand=False))
     for citation in content.citations:
-        text = Text.assemble((citation.publisher, "bold"), " — ", citation.title)
+        text = (
+            Text.assemble((citation.publisher, "bold"), " — ", citation.title)
+            if citation.publisher
+            else Text(citation.title)
+        )
         if citation.note:
             text.append("\n" + citation.note, style="dim italic")
         entry = Table.grid()
@@ -59,9 +63,10 @@ def card(content: Card) -> RenderableType:
         parts.append(Padding(entry, (0, 0, 0, 2), expand=False))
         # Never wrapped by us: the terminal's own soft wrap keeps a long URL whole and clickable.
         indent = 2 + len(citation.marker)
-        url = Text(" " * indent + citation.url, no_wrap=True, overflow="ignore")
-        url.stylize(Style(color="blue", link=citation.url), indent)
-        parts.append(url)
+        for address in citation.urls:
+            url = Text(" " * indent + address, no_wrap=True, overflow="ignore")
+            url.stylize(Style(color="blue", link=address), indent)
+            parts.append(url)
     if content.related:
         lines = Table.grid(padding=(0, 2))
         lines.add_column(no_wrap=True, style="italic")

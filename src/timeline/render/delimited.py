@@ -4,11 +4,13 @@ A cell starting with one of `FORMULA_TRIGGERS` is evaluated by Excel, LibreOffic
 Sheets (or, for tab and CR, shifts the cell); the full-width and small forms are folded to them by
 some spreadsheets. Every delimited output passes each cell through `defuse` (unless the user asks
 for `--raw`), which prefixes `'`; a leading apostrophe is escaped as well, so `undefuse` is exact.
+A plain number (`-157.858`, a longitude) is left alone: a spreadsheet reads it as that number.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from typing import IO
 
@@ -18,11 +20,14 @@ from timeline.render.sanitize import for_terminal, one_line
 from timeline.render.terminal import is_terminal
 
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\0'＝＋－＠﹦﹢﹣﹫")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
 
 def defuse(cell: str) -> str:
     """Prefix `'` to a cell a spreadsheet would evaluate; `undefuse` reverses it exactly."""
-    return "'" + cell if cell and cell[0] in FORMULA_TRIGGERS else cell
+    if cell and cell[0] in FORMULA_TRIGGERS and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def undefuse(cell: str) -> str:

@@ -12,10 +12,12 @@ from itertools import groupby
 from typing import IO
 from urllib.parse import quote
 
+from timeline.dates import year_name
 from timeline.model import Event
 from timeline.query import Selection
+from timeline.render.eras import era_span, overlapping_eras
 from timeline.render.phrases import place, spelled
-from timeline.render.sanitize import for_terminal, one_line
+from timeline.render.sanitize import for_terminal, is_web_url, one_line
 
 # Characters that make inline markup anywhere (emphasis, code, links, images, tables,
 # strikethrough) are backslash-escaped; `<`, `>` and `&` become entities, so no raw HTML, autolink
@@ -53,8 +55,14 @@ def write_markdown(selection: Selection, stream: IO[str]) -> None:
     stream.write(
         f"{len(events)} event{'' if len(events) == 1 else 's'}, dated to the precision the sources support.\n"
     )
-    for year, in_year in groupby(events, key=lambda event: event.earliest.year):
-        stream.write(f"\n## {year}\n")
+    eras = overlapping_eras(selection)
+    if eras:
+        stream.write("\n## Eras\n\n")
+        for era in eras:
+            note = f": {md_text(era.note)}" if era.note else ""
+            stream.write(f"- **{md_line(era.title)}**, {md_text(era_span(era))}{note}\n")
+    for year, in_year in groupby(events, key=lambda event: event.date.year):
+        stream.write(f"\n## {md_text(year_name(year))}\n")
         for event in in_year:
             _event(event, selection, stream)
 
@@ -73,13 +81,24 @@ def _event(event: Event, selection: Selection, stream: IO[str]) -> None:
         stream.write(f"\n**Assessment.** {md_text(event.assessment)}\n")
     if event.note:
         stream.write(f"\n**Note.** {md_text(event.note)}\n")
+    if event.media is not None and is_web_url(event.media.url):
+        media = event.media
+        label = md_line(media.caption or "Media")
+        credit = f" ({md_line(media.credit)})" if media.credit else ""
+        stream.write(f"\n**Media.** [{label}](<{md_url(media.url)}>){credit}\n")
     sources = selection.cited(event)
     if sources:
         stream.write("\nSources:\n\n")
         for number, source in enumerate(sources, start=1):
             published = f" ({md_text(source.published.text)})" if source.published else ""
-            label = f"{md_line(source.publisher)}: {md_line(source.title)}{published}"
-            if source.url.startswith(("https://", "http://")):
-                stream.write(f"{number}. [{label}](<{md_url(source.url)}>)\n")
+            named = ": ".join(md_line(part) for part in (source.publisher, source.title) if part)
+            label = (named or md_line(source.citation or source.id)) + published
+            if source.url and is_web_url(source.url):
+                line = f"{number}. [{label}](<{md_url(source.url)}>)"
             else:
-                stream.write(f"{number}. {label}\n")
+                line = f"{number}. {label}"
+            if source.title and source.citation:
+                line += f" — {md_line(source.citation)}"
+            if source.archive and is_web_url(source.archive):
+                line += f" ([archived copy](<{md_url(source.archive)}>))"
+            stream.write(line + "\n")

@@ -11,8 +11,9 @@ import textwrap
 from collections.abc import Sequence
 from typing import IO, Any
 
-from timeline.analysis import PERIOD_KEYS, ActorRow, Count, Link
+from timeline.analysis import PERIOD_KEYS, ActorRow, Count, EraRow, Link
 from timeline.model import Event
+from timeline.render.eras import era_span
 from timeline.render.phrases import compact, span_in_words
 from timeline.render.sanitize import one_line
 
@@ -202,6 +203,27 @@ def _aliases_and_members(row: ActorRow) -> str:
     if members:
         return f"{aliases} · members: {members}" if aliases else f"members: {members}"
     return aliases
+
+
+def write_eras(rows: Sequence[EraRow], stream: IO[str], *, width: int | None = None) -> None:
+    """One line per era: id, dates in words, events, title (wrapped under itself if need be)."""
+    if not rows:
+        stream.write("the log has no eras\n")
+        return
+    lines = [
+        (row.era.id, era_span(row.era), str(row.events), one_line(row.era.title)) for row in rows
+    ]
+    header = ("id", "when", "events", "title")
+    widths = [max(len(line[column]) for line in [header, *lines]) for column in range(3)]
+    lead = sum(widths) + 2 * 3
+    for line in [header, *lines]:
+        cells = "  ".join(cell.ljust(widths[column]) for column, cell in enumerate(line[:3]))
+        title = line[3]
+        if width is None or lead + len(title) <= width:
+            stream.write(f"{cells}  {title}".rstrip() + "\n")
+            continue
+        stream.write(cells.rstrip() + "\n")
+        stream.writelines("    " + part + "\n" for part in wrap(title, width - 4))
 
 
 def actors_json(rows: Sequence[ActorRow]) -> list[dict[str, Any]]:

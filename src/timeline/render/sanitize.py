@@ -37,3 +37,9 @@ def _visible_surrogates(text: str) -> str:
     if text.isascii():
         return text
     return "".join(_escape(ord(char)) if "\ud800" <= char <= "\udfff" else char for char in text)
+
+
+def is_web_url(url: str) -> bool:
+    """True for an absolute http or https URL, the only kind any output makes a link of."""
+    scheme, separator, rest = url.partition("://")
+    return bool(separator) and scheme.lower() in ("http", "https") and bool(rest)

@@ -24,7 +24,8 @@ from timeline.dates import PartialDate
 from timeline.document import dumps
 from timeline.model import Event, Source
 from timeline.query import Selection
-from timeline.render.phrases import place
+from timeline.render.phrases import place, spelled
+from timeline.render.sanitize import is_web_url
 
 GroupBy = Literal["type", "status", "actor"]
 GROUP_BY: tuple[str, ...] = get_args(GroupBy)
@@ -37,10 +38,14 @@ def timelinejs_document(selection: Selection, group_by: str = "type") -> dict[st
     title: dict[str, Any] = {"text": {"headline": _text(selection.title), "text": ""}}
     if selection.description:
         title["text"]["text"] = _paragraphs(selection.description)
-    return {
+    document: dict[str, Any] = {
         "title": title,
         "events": [_slide(event, selection, group_by) for event in selection.events],
     }
+    eras = _eras(selection)
+    if eras:
+        document["eras"] = eras
+    return document
 
 
 def write_timelinejs(selection: Selection, stream: IO[str], group_by: str = "type") -> None:
@@ -53,10 +58,17 @@ def _slide(event: Event, selection: Selection, group_by: str) -> dict[str, Any]:
         "unique_id": event.id,
         "start_date": date_parts(event.date),
     }
-    if event.end is not None:
+    if event.end is not None and not event.end.is_open:  # TimelineJS knows no open end
         slide["end_date"] = date_parts(event.end)
-    slide["display_date"] = _stripped_field(display_date(event))
+    slide["display_date"] = _stripped_field(spelled(event))
     slide["text"] = {"headline": _text(event.title), "text": _body(event, selection)}
+    if event.media is not None:
+        media = event.media
+        slide["media"] = {"url": media.url}
+        if media.caption:
+            slide["media"]["caption"] = _text(media.caption)
+        if media.credit:
+            slide["media"]["credit"] = _text(media.credit)
     group = _group(event, group_by)
     if group:
         slide["group"] = _stripped_field(group)
@@ -65,19 +77,38 @@ def _slide(event: Event, selection: Selection, group_by: str) -> dict[str, Any]:
 
 
 def date_parts(date: PartialDate) -> dict[str, int]:
-    """The parts of `date` the log knows: year; year and month; or year, month and day."""
-    parts = {"year": date.earliest.year}
-    if date.precision in ("month", "day"):
-        parts["month"] = date.earliest.month
-    if date.precision == "day":
-        parts["day"] = date.earliest.day
+    """The parts of `date` the log knows, down to the minute or second: astronomical years
+    (TimelineJS counts 0 as 1 BCE too), the time as written (its zone is in `display_date`)."""
+    parts = {"year": date.year}
+    for name in ("month", "day", "hour", "minute", "second"):
+        value = getattr(date, name)
+        if value is not None:
+            parts[name] = value
     return parts
 
 
-def display_date(event: Event) -> str:
-    """The date as the log writes it: `2019-02-27 – 2019-02-28`, `about 2022-09 – 2024`."""
-    text = event.date.text if event.end is None else f"{event.date.text} – {event.end.text}"
-    return f"about {text}" if event.approximate else text
+def _eras(selection: Selection) -> list[dict[str, Any]]:
+    """The log's eras that reach the events shown; an open era ends with the last of them."""
+    events = selection.events
+    if not events:
+        return []
+    first = min(event.earliest for event in events)
+    last = max(event.latest for event in events)
+    closed_ends = [event.end or event.date for event in events if not event.ongoing]
+    last_known = max(closed_ends, key=lambda date: date.latest, default=events[-1].date)
+    eras = []
+    for era in selection.eras:
+        if era.latest < first or era.earliest > last:
+            continue
+        end = last_known if era.end.is_open else era.end
+        eras.append(
+            {
+                "start_date": date_parts(era.date),
+                "end_date": date_parts(end if end.latest >= era.earliest else era.date),
+                "text": {"headline": _text(era.title)},
+            }
+        )
+    return eras
 
 
 def _group(event: Event, group_by: str) -> str:
@@ -112,21 +143,21 @@ def _body(event: Event, selection: Selection) -> str:
 
 def source_html(source: Source) -> str:
     """One source as HTML: a link when its URL is http(s), plain text otherwise."""
-    label = f"{_text(source.publisher)} — {_text(source.title)}"
-    if is_web_url(source.url):
-        label = (
-            f'<a href="{html.escape(source.url, quote=True)}" target="_blank" '
-            f'rel="noopener noreferrer">{label}</a>'
-        )
+    label = _text(source.label)
+    if source.url and is_web_url(source.url):
+        label = _link(source.url, label)
     if source.published is not None:
         label += f" ({_text(source.published.text)})"
+    if source.archive and is_web_url(source.archive):
+        label += f" [{_link(source.archive, 'archived copy')}]"
     return label
 
 
-def is_web_url(url: str) -> bool:
-    """True for an absolute http or https URL, the only kind that becomes a link."""
-    scheme, separator, rest = url.partition("://")
-    return bool(separator) and scheme.lower() in ("http", "https") and bool(rest)
+def _link(url: str, label: str) -> str:
+    return (
+        f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+        f'rel="noopener noreferrer">{label}</a>'
+    )
 
 
 def _paragraphs(text: str, label: str | None = None) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from timeline.analysis import ActorRow, Count, Link
+    from timeline.analysis import ActorRow, Count, EraRow, Link
     from timeline.diff import Change
     from timeline.errors import Finding
     from timeline.model import Event
@@ -112,6 +112,24 @@ def _actors_json(rows: Sequence[ActorRow], stream: IO[str], width: Width) -> Non
 ACTORS: dict[str, Callable[[Sequence[ActorRow], IO[str], Width], None]] = {
     "text": _actors_text,
     "json": _actors_json,
+}
+
+
+def _eras_text(rows: Sequence[EraRow], stream: IO[str], width: Width) -> None:
+    from timeline.render.reports import write_eras
+
+    write_eras(rows, stream, width=width)
+
+
+def _eras_json(rows: Sequence[EraRow], stream: IO[str], width: Width) -> None:
+    from timeline.document import dumps, era_json
+
+    stream.write(dumps([{**era_json(row.era), "events": row.events} for row in rows]) + "\n")
+
+
+ERAS: dict[str, Callable[[Sequence[EraRow], IO[str], Width], None]] = {
+    "text": _eras_text,
+    "json": _eras_json,
 }
 
 Results = Sequence[tuple[str, list["Finding"]]]

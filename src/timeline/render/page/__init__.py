@@ -18,43 +18,28 @@ named by their SHA-256 hashes.
 from __future__ import annotations
 
 import base64
-import calendar
 import hashlib
 import html
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import IO, Any, NamedTuple
 
-from timeline.dates import PartialDate
-from timeline.model import EVENT_TYPES, Event
+from timeline.dates import (
+    SECONDS_PER_DAY,
+    PartialDate,
+    civil_from_days,
+    day_of,
+    days_from_civil,
+    year_name,
+)
+from timeline.model import DEFAULT_TYPES, Era, Event, Vocabulary
 from timeline.query import Selection, sort_events
-from timeline.render.phrases import interval, place
-from timeline.render.sanitize import for_terminal
-from timeline.render.timelinejs import is_web_url
-
-# One colour per event type, chosen to stay apart from their neighbours on a light background.
-TYPE_COLOURS: dict[str, str] = {
-    "summit": "#1f5fa8",
-    "meeting": "#3d8fd1",
-    "statement": "#6b6f76",
-    "threat": "#c62828",
-    "accusation": "#d0589b",
-    "agreement": "#2e7d32",
-    "treaty": "#00838f",
-    "policy": "#795548",
-    "weapons-test": "#e65100",
-    "deployment": "#9e9d24",
-    "exercise": "#7b52ab",
-    "military-action": "#8e0000",
-    "arms-transfer": "#5d4037",
-    "sanctions": "#283593",
-    "election": "#558b2f",
-    "publication": "#ad6800",
-    "budget": "#4a5a6a",
-}
-_OTHER_COLOUR = "#6b6f76"
+from timeline.render.eras import era_span, overlapping_eras
+from timeline.render.phrases import interval, place, spelled
+from timeline.render.sanitize import for_terminal, is_web_url
 
 # Characters that must not appear raw in a <script> block: `<` (and with it `</script>` and
 # `<!--`), `>` and `&` for good measure, the JavaScript line separators, and lone surrogates,
@@ -134,8 +119,11 @@ def page_data(selection: Selection) -> dict[str, Any]:
     type_counts: dict[str, int] = {}
     for event in ordered:
         type_counts[event.type] = type_counts.get(event.type, 0) + 1
-    known_types = [name for name in EVENT_TYPES if name in type_counts]
-    other_types = sorted(name for name in type_counts if name not in EVENT_TYPES)
+    vocabulary = selection.vocabulary
+    known = [entry.id for entry in vocabulary if entry.id in type_counts]
+    unknown = sorted(name for name in type_counts if name not in vocabulary)
+    colours = type_colours(vocabulary)
+    axis = Axis.of(ordered)
     return {
         "title": selection.title,
         "description": selection.description or "",
@@ -147,18 +135,38 @@ def page_data(selection: Selection) -> dict[str, Any]:
         "types": [
             {
                 "id": name,
-                "name": name.replace("-", " "),
-                "colour": TYPE_COLOURS.get(name, _OTHER_COLOUR),
+                "name": vocabulary.label(name),
+                "colour": colours.get(name, OTHER_COLOUR),
                 "count": type_counts[name],
             }
-            for name in [*known_types, *other_types]
+            for name in [*known, *unknown]
         ],
-        "events": [_event_data(event, selection, lanes_of[event.id], on_page) for event in ordered],
+        "segments": axis.segments(),
+        # Days holding an event known to the minute: the axis can mark their hours.
+        "clockDays": sorted(
+            {day_of(bound.earliest) for event in ordered for bound in _timed(event)}
+        ),
+        "eras": [
+            {
+                "id": era.id,
+                "title": era.title,
+                "when": era_span(era),
+                "note": era.note or "",
+                "from": days(era.earliest),
+                "to": axis.last_day + 1 if era.end.is_open else days(era.latest + 1),
+                "ongoing": era.end.is_open,
+                "row": row,
+            }
+            for era, row in axis.rows(overlapping_eras(selection))
+        ],
+        "events": [
+            _event_data(event, selection, lanes_of[event.id], on_page, axis) for event in ordered
+        ],
     }
 
 
 def _event_data(
-    event: Event, selection: Selection, lanes: list[str], on_page: set[str]
+    event: Event, selection: Selection, lanes: list[str], on_page: set[str], axis: Axis
 ) -> dict[str, Any]:
     actors = selection.actors
     return {
@@ -167,11 +175,14 @@ def _event_data(
         "type": event.type,
         "status": event.status,
         "approximate": event.approximate,
-        # Epoch days: the first day the event can cover, and the day after the last.
-        "from": _epoch_day(event.earliest.toordinal()),
-        "to": _epoch_day(event.latest.toordinal()) + 1,
+        "window": event.window,
+        "ongoing": event.ongoing,
+        # Days from 1970-01-01 (a fraction of one for a time of day): where the event begins and
+        # where it ends (for an ongoing event, the day after the axis ends).
+        "from": days(event.earliest),
+        "to": axis.last_day + 1 if event.ongoing else days(event.latest + 1),
         "precision": coarsest_precision(event),
-        "when": human_when(event),
+        "when": spelled(event),
         "edtf": interval(event),
         "lanes": lanes,
         "involves": sorted(actors.counted_for(event)),
@@ -184,11 +195,18 @@ def _event_data(
         "assessment": event.assessment or "",
         "note": event.note or "",
         "tags": list(event.tags),
+        "media": None
+        if event.media is None
+        else {
+            "url": event.media.url if is_web_url(event.media.url) else "",
+            "caption": event.media.caption or "",
+            "credit": event.media.credit or "",
+        },
         "sources": [
             {
-                "publisher": source.publisher,
-                "title": source.title,
-                "url": source.url if is_web_url(source.url) else "",
+                "label": source.label,
+                "url": source.url if source.url and is_web_url(source.url) else "",
+                "archive": source.archive if source.archive and is_web_url(source.archive) else "",
                 "published": _published(source.published),
                 "note": source.note or "",
             }
@@ -199,7 +217,7 @@ def _event_data(
                 "id": related.event.id,
                 "rel": related.rel,
                 "title": related.event.title,
-                "when": human_when(related.event),
+                "when": spelled(related.event),
                 "here": related.event.id in on_page,
             }
             for related in selection.related_to(event)
@@ -207,11 +225,108 @@ def _event_data(
     }
 
 
-_EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
+def type_colours(vocabulary: Vocabulary) -> dict[str, str]:
+    """Each type's colour: its own, else one of the built-in palette not already taken."""
+    taken = {entry.colour for entry in vocabulary if entry.colour}
+    spare = [colour for colour in PALETTE if colour not in taken]
+    colours: dict[str, str] = {}
+    for entry in vocabulary:
+        if entry.colour:
+            colours[entry.id] = entry.colour
+        else:
+            colours[entry.id] = spare.pop(0) if spare else OTHER_COLOUR
+    return colours
 
 
-def _epoch_day(ordinal: int) -> int:
-    return ordinal - _EPOCH_ORDINAL
+# Colours for types that name none: the built-in vocabulary's, then a few more.
+PALETTE = [
+    *(entry.colour for entry in DEFAULT_TYPES if entry.colour and entry.colour != "#6b6f76"),
+    "#0277bd",
+    "#ef6c00",
+    "#6a1b9a",
+    "#00695c",
+]
+OTHER_COLOUR = "#6b6f76"
+# An event spanning more years than this adds only its first and last year to the axis: the
+# years between are a gap unless other events are in them.
+LONG_SPAN_YEARS = 200
+
+
+class Axis(NamedTuple):
+    """The page's time axis: every year an event touches, the runs of empty years between."""
+
+    years: list[int]
+    last_day: int  # the last day any event is known to reach (where an ongoing one is drawn to)
+
+    @classmethod
+    def of(cls, events: Sequence[Event]) -> Axis:
+        busy: set[int] = set()
+        ends: list[int] = []
+        for event in events:
+            first = civil_from_days(day_of(event.earliest))[0]
+            bound = event.date if event.ongoing else (event.end or event.date)
+            last_day = day_of(bound.latest)
+            ends.append(last_day)
+            last = civil_from_days(last_day)[0]
+            busy.update(
+                range(first, last + 1) if last - first <= LONG_SPAN_YEARS else (first, last)
+            )
+        return cls(sorted(busy), max(ends, default=0))
+
+    def segments(self) -> list[dict[str, Any]]:
+        """A year for each busy year, a gap for each run of empty ones (one empty year is shown)."""
+        segments: list[dict[str, Any]] = []
+        for index, year in enumerate(self.years):
+            previous = self.years[index - 1] if index else None
+            if previous is not None and year - previous == 2:
+                segments.append(_year_segment(year - 1))
+            elif previous is not None and year - previous > 2:
+                segments.append(
+                    {
+                        "kind": "gap",
+                        "label": f"{year_name(previous + 1)}\u2013{year_name(year - 1)}",
+                        "start": days_from_civil(previous + 1, 1, 1),
+                        "end": days_from_civil(year, 1, 1),
+                    }
+                )
+            segments.append(_year_segment(year))
+        return segments
+
+    def rows(self, eras: Sequence[Era]) -> list[tuple[Era, int]]:
+        """Each era with the row of the eras strip it is drawn in, so that none overlap."""
+        ends: list[int] = []
+        placed = []
+        for era in sorted(eras, key=lambda era: (era.earliest, -era.latest)):
+            row = next((number for number, end in enumerate(ends) if end < era.earliest), None)
+            if row is None:
+                row = len(ends)
+                ends.append(0)
+            ends[row] = era.latest
+            placed.append((era, row))
+        return placed
+
+
+def _year_segment(year: int) -> dict[str, Any]:
+    start = days_from_civil(year, 1, 1)
+    return {
+        "kind": "year",
+        "year": year,
+        "label": year_name(year),
+        "start": start,
+        "days": days_from_civil(year + 1, 1, 1) - start,
+        "months": [days_from_civil(year, month, 1) for month in range(1, 13)],
+    }
+
+
+def days(second: int) -> int | float:
+    """Seconds as days from 1970-01-01: a whole number for midnight, a fraction for a time."""
+    whole, rest = divmod(second, SECONDS_PER_DAY)
+    return whole if rest == 0 else round(second / SECONDS_PER_DAY, 6)
+
+
+def _timed(event: Event) -> list[PartialDate]:
+    bounds = [event.date] if event.end is None or event.end.is_open else [event.date, event.end]
+    return [date for date in bounds if date.has_time]
 
 
 def _published(date: PartialDate | None) -> str:
@@ -219,40 +334,10 @@ def _published(date: PartialDate | None) -> str:
 
 
 def coarsest_precision(event: Event) -> str:
-    """`day`, `month` or `year`: the least precise of the event's dates."""
-    precisions = {event.date.precision, event.end.precision if event.end else "day"}
-    for precision in ("year", "month"):
-        if precision in precisions:
-            return precision
-    return "day"
-
-
-def _spoken(date: PartialDate) -> str:
-    year = date.text[:4].lstrip("0") or "0"
-    if date.precision == "year":
-        return year
-    month = calendar.month_name[date.earliest.month]
-    if date.precision == "month":
-        return f"{month} {year}"
-    return f"{date.earliest.day} {month} {year}"
-
-
-def human_when(event: Event) -> str:
-    """The date in words, never more precise than the log: `27–28 February 2019`, `2019`."""
-    start, end = event.date, event.end
-    if end is None:
-        text = _spoken(start)
-    elif start.precision == end.precision == "day" and start.text[:4] == end.text[:4]:
-        if start.text[:7] == end.text[:7]:
-            text = f"{start.earliest.day}–{_spoken(end)}"
-        else:
-            month = calendar.month_name[start.earliest.month]
-            text = f"{start.earliest.day} {month} – {_spoken(end)}"
-    elif start.precision == end.precision == "month" and start.text[:4] == end.text[:4]:
-        text = f"{calendar.month_name[start.earliest.month]} – {_spoken(end)}"
-    else:
-        text = f"{_spoken(start)} – {_spoken(end)}"
-    return f"about {text}" if event.approximate else text
+    """`year`, `month`, `day`, `minute` or `second`: the least precise of the event's dates."""
+    bounds = [event.date] if event.end is None or event.end.is_open else [event.date, event.end]
+    precisions = {date.precision for date in bounds}
+    return next(p for p in ("year", "month", "day", "minute", "second") if p in precisions)
 
 
 class Assets(NamedTuple):

@@ -1,13 +1,16 @@
 "use strict";
 (() => {
   const data = JSON.parse(document.getElementById("timeline-data").textContent);
-  const DAY_MS = 864e5;
-  const ZOOMS = [30, 60, 120, 240, 480, 960, 1920, 3840, 7680, 15360];
+  // Pixels per year. The last levels (an hour 28 to 110 pixels wide) are for logs with times.
+  const ZOOMS = [30, 60, 120, 240, 480, 960, 1920, 3840, 7680, 15360,
+    61440, 245760, 983040];
+  const DAY_ZOOM = 7680;
   const ROW = 26;
   const LANE_PAD = 6;
   const GAP_W = 66;
   const START = 10;
   const LABEL_MAX = 240;
+  const ERA_ROW = 20;
   const INSIDE_MIN = 64;
   const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -37,41 +40,38 @@
   const colours = new Map(data.types.map((type) => [type.id, type.colour]));
   const typeNames = new Map(data.types.map((type) => [type.id, type.name]));
   const colourOf = (type) => colours.get(type) || "var(--muted)";
-  const yearOf = (day) => new Date(day * DAY_MS).getUTCFullYear();
-  function dayOf(year, month) {
-    const date = new Date(0);
-    date.setUTCFullYear(year, month, 1);
-    return Math.round(date.getTime() / DAY_MS);
+  // The axis, as the page's data gives it (days from 1970-01-01, for any year, BCE included):
+  // every year some event touches, and a narrow break for each run of empty years.
+  const segments = data.segments;
+  const lengthOf = (segment) => (segment.kind === "year" ? segment.days : segment.end - segment.start);
+  function segmentAt(day) {
+    let low = 0;
+    let high = segments.length - 1;
+    let found = 0;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (segments[middle].start <= day) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return segments[found];
   }
-
-  // The axis: every year some event touches, and a narrow break for each run of empty years.
-  const busy = new Set();
-  for (const ev of data.events) {
-    for (let year = yearOf(ev.from); year <= yearOf(ev.to - 1); year += 1) busy.add(year);
+  function xOf(segment, day) {
+    const fraction = Math.max(0, Math.min(1, (day - segment.start) / lengthOf(segment)));
+    return segment.x + fraction * segment.w;
   }
-  const years = [...busy].sort((a, b) => a - b);
-  const segments = [];
-  years.forEach((year, index) => {
-    const missing = index > 0 ? year - years[index - 1] - 1 : 0;
-    if (missing === 1) segments.push({ kind: "year", year: year - 1 });
-    if (missing > 1) segments.push({ kind: "gap", first: years[index - 1] + 1, last: year - 1 });
-    segments.push({ kind: "year", year });
-  });
-  const yearSegments = new Map();
-  for (const segment of segments) {
-    if (segment.kind !== "year") continue;
-    segment.start = dayOf(segment.year, 0);
-    segment.days = dayOf(segment.year + 1, 0) - segment.start;
-    yearSegments.set(segment.year, segment);
-  }
-  const xAt = (day) => {
-    const segment = yearSegments.get(yearOf(day));
-    return segment.x + ((day - segment.start) / segment.days) * segment.w;
-  };
-  const xAfter = (dayAfter) => {
-    const segment = yearSegments.get(yearOf(dayAfter - 1));
-    return segment.x + ((dayAfter - segment.start) / segment.days) * segment.w;
-  };
+  const xAt = (day) => (segments.length ? xOf(segmentAt(day), day) : START);
+  const xAfter = (dayAfter) => (segments.length ? xOf(segmentAt(dayAfter - 1), dayAfter) : START);
+  const timed = data.events.some((ev) => ev.precision === "minute" || ev.precision === "second");
+  // Browsers lay nothing out beyond about 33 million pixels: the closest zoom keeps the whole
+  // axis well inside that.
+  const MAX_WIDTH = 16e6;
+  const yearSegments = segments.filter((segment) => segment.kind === "year").length;
+  let MAX_ZOOM = timed ? ZOOMS.length - 1 : ZOOMS.indexOf(15360);
+  while (MAX_ZOOM > 0 && ZOOMS[MAX_ZOOM] * yearSegments > MAX_WIDTH) MAX_ZOOM -= 1;
 
   const state = {
     actor: "",
@@ -146,8 +146,10 @@
       item.classList.add("approx");
       item.dataset.approximate = "true";
     }
-    if (ev.precision !== "day") item.classList.add("vague");
+    if (ev.precision === "year" || ev.precision === "month") item.classList.add("vague");
     else if (ev.to - ev.from > 1) item.classList.add("span");
+    if (ev.window) item.classList.add("window");
+    if (ev.ongoing) item.classList.add("ongoing");
     item.style.setProperty("--c", colourOf(ev.type));
     item.setAttribute("title", `${ev.when} \u2014 ${ev.title}`);
     item.setAttribute("aria-pressed", "false");
@@ -212,9 +214,15 @@
       grid.append(element);
       return element;
     };
+    let labelsEnd = -Infinity; // a year's label is left out where the one before runs over it
+    segments.forEach((segment, index) => {
+      // A label runs on over the years after it, never into a break.
+      const gapAfter = segments.slice(index + 1).find((each) => each.kind === "gap");
+      segment.room = (gapAfter ? gapAfter.x : width) - segment.x;
+    });
     for (const segment of segments) {
       if (segment.kind === "gap") {
-        const span = `${segment.first}\u2013${segment.last}`;
+        const span = segment.label;
         const gap = node("div", "gap", segment.w > 60 ? span : "");
         gap.setAttribute("title", `No events in ${span}`);
         gap.style.left = px(segment.x);
@@ -223,25 +231,99 @@
         line(segment.x, "gap-line").style.width = px(segment.w);
         continue;
       }
-      const tick = node("div", "tick", segment.year);
+      const room = segment.x >= labelsEnd;
+      const tick = node("div", "tick", room ? segment.label : "");
       tick.style.left = px(segment.x);
+      tick.style.maxWidth = px(segment.room);
+      tick.setAttribute("title", segment.label);
       ticks.append(tick);
+      if (room) labelsEnd = segment.x + Math.min(segment.room, textWidth(segment.label) + 10);
       line(segment.x, "year");
       if (perYear < 240) continue;
       for (let month = 0; month < 12; month += 1) {
-        const x = xAt(dayOf(segment.year, month));
+        const x = xAt(segment.months[month]);
         const name = perYear >= 960 ? MONTHS[month] : MONTHS[month][0];
         const minor = node("div", "tick minor", name);
         minor.style.left = px(x);
         ticks.append(minor);
         if (month > 0) line(x, "month");
       }
+      if (perYear >= DAY_ZOOM) drawDays(segment, perYear, line);
+    }
+    if (timed && perYear >= ZOOMS[10]) drawHours(perYear, line);
+  }
+
+  const axisFont = document.createElement("canvas").getContext("2d");
+  function textWidth(text) {
+    axisFont.font = "650 12.8px system-ui, sans-serif"; // a year label's, as page.css sets it
+    return axisFont.measureText(text).width;
+  }
+
+  // Close in, a tick for each day (numbered once there is room), and on the days that hold an
+  // event known to the minute, the hours in UTC.
+  function drawDays(segment, perYear, line) {
+    const ticks = byId("ticks");
+    const perDay = perYear / 365;
+    for (let month = 0; month < 12; month += 1) {
+      const first = segment.months[month];
+      const next = month < 11 ? segment.months[month + 1] : segment.start + segment.days;
+      for (let day = first + 1; day < next; day += 1) {
+        const x = xAt(day);
+        line(x, "day");
+        const number = day - first + 1;
+        if (perDay >= 24 || number % 5 === 0) {
+          const tick = node("div", "tick minor day", String(number));
+          tick.style.left = px(x);
+          ticks.append(tick);
+        }
+      }
+    }
+  }
+  function drawHours(perYear, line) {
+    const ticks = byId("ticks");
+    const perHour = perYear / 365 / 24;
+    const step = perHour >= 40 ? 1 : perHour >= 14 ? 3 : 6;
+    for (const day of data.clockDays) {
+      for (let hour = step; hour < 24; hour += step) {
+        const x = xAt(day + hour / 24);
+        line(x, "hour");
+        const clock = `${String(hour).padStart(2, "0")}:00`;
+        const tick = node("div", "tick minor hour", hour === step ? `${clock} UTC` : clock);
+        tick.setAttribute("title", `${clock} UTC`);
+        tick.style.left = px(x);
+        ticks.append(tick);
+      }
+    }
+  }
+
+  // Eras: a band behind the lanes, and the era's name in the strip above them.
+  function drawEras(width) {
+    const strip = byId("eras");
+    strip.replaceChildren();
+    strip.style.width = px(width);
+    const rows = data.eras.reduce((most, era) => Math.max(most, era.row + 1), 0);
+    byId("era-row").hidden = rows === 0;
+    strip.style.height = px(rows * ERA_ROW);
+    for (const era of data.eras) {
+      const left = xAt(era.from);
+      const width = Math.max(4, xAfter(era.to) - left);
+      const band = node("div", "era-band");
+      band.style.left = px(left);
+      band.style.width = px(width);
+      byId("grid").append(band);
+      const name = node("div", era.ongoing ? "era ongoing" : "era", era.title);
+      name.setAttribute("title", `${era.title}: ${era.when}${era.note ? ` \u2014 ${era.note}` : ""}`);
+      name.style.left = px(left);
+      name.style.width = px(width);
+      name.style.top = px(era.row * ERA_ROW);
+      strip.append(name);
     }
   }
 
   function layout() {
     const width = placeSegments() + LABEL_MAX;
     drawAxis(width);
+    drawEras(width);
     let shown = 0;
     for (const ev of data.events) if (ev.visible) shown += 1;
     for (const lane of lanes) {
@@ -277,7 +359,7 @@
       ? `${total} event${total === 1 ? "" : "s"}`
       : `${shown} of ${total} events`;
     byId("empty").hidden = shown > 0;
-    byId("zoom-in").disabled = state.zoom === ZOOMS.length - 1;
+    byId("zoom-in").disabled = state.zoom === MAX_ZOOM;
     byId("zoom-out").disabled = state.zoom === 0;
     showYearInView();
   }
@@ -302,7 +384,7 @@
 
   // Zoom around the middle of what is in view.
   function setZoom(next) {
-    const zoom = Math.max(0, Math.min(ZOOMS.length - 1, next));
+    const zoom = Math.max(0, Math.min(MAX_ZOOM, next));
     if (zoom === state.zoom || segments.length === 0) return;
     const nameWidth = lanesBox.querySelector(".lane-name")?.offsetWidth || 0;
     const half = (scroller.clientWidth - nameWidth) / 2;
@@ -320,7 +402,7 @@
     const yearCount = segments.filter((segment) => segment.kind === "year").length;
     const gapWidth = (segments.length - yearCount) * GAP_W;
     let zoom = 0;
-    while (zoom + 1 < ZOOMS.length && ZOOMS[zoom + 1] * yearCount + gapWidth <= room) zoom += 1;
+    while (zoom + 1 <= MAX_ZOOM && ZOOMS[zoom + 1] * yearCount + gapWidth <= room) zoom += 1;
     state.zoom = zoom;
     layout();
     scroller.scrollLeft = 0;
@@ -330,8 +412,7 @@
     const left = scroller.scrollLeft;
     const segment = segments.find((each) => each.x + each.w > left + 1);
     let text = "";
-    if (segment && segment.kind === "year") text = String(segment.year);
-    else if (segment) text = `${segment.first}\u2013${segment.last}`;
+    if (segment) text = segment.label;
     byId("corner").textContent = text;
   }
   scroller.addEventListener("scroll", showYearInView, { passive: true });
@@ -360,7 +441,9 @@
     detailsBody.append(node("h2", null, ev.title));
     const when = node("span");
     when.append(node("span", "when", ev.when));
-    if (ev.precision !== "day") when.append(" ", node("span", "precision", `(known to the ${ev.precision})`));
+    if ((ev.precision === "year" || ev.precision === "month") && !ev.window) {
+      when.append(" ", node("span", "precision", `(known to the ${ev.precision})`));
+    }
     when.append(" ", node("span", "edtf", ev.edtf));
     const badge = node("span", "type-badge", typeNames.get(ev.type) || ev.type);
     badge.style.setProperty("--c", colourOf(ev.type));
@@ -383,11 +466,27 @@
     section("Summary", prose(ev.summary));
     if (ev.assessment) section("Assessment", prose(ev.assessment));
     if (ev.note) section("Note", prose(ev.note));
+    if (ev.media) {
+      const href = webUrl(ev.media.url);
+      const label = ev.media.caption || "Media";
+      const media = node("p");
+      if (href) {
+        const link = node("a", null, label);
+        link.setAttribute("href", href);
+        link.setAttribute("target", "_blank");
+        link.setAttribute("rel", "noopener noreferrer");
+        media.append(link, " ", node("span", "host", new URL(href).host));
+      } else {
+        media.append(node("span", null, label));
+      }
+      if (ev.media.credit) media.append(node("span", "source-note", ev.media.credit));
+      section("Media", media);
+    }
     if (ev.sources.length) {
       const list = node("ol", "sources");
       for (const source of ev.sources) {
         const item = node("li");
-        const label = `${source.publisher} \u2014 ${source.title}`;
+        const label = source.label;
         const href = webUrl(source.url);
         if (href) {
           const link = node("a", null, label);
@@ -401,6 +500,14 @@
         if (source.published) item.append(` (${source.published})`);
         if (href) item.append(" ", node("span", "host", new URL(href).host));
         else item.append(" ", node("span", "host", "(no web link)"));
+        const archive = webUrl(source.archive);
+        if (archive) {
+          const copy = node("a", "archive", "archived copy");
+          copy.setAttribute("href", archive);
+          copy.setAttribute("target", "_blank");
+          copy.setAttribute("rel", "noopener noreferrer");
+          item.append(" ", copy);
+        }
         if (source.note) item.append(node("span", "source-note", source.note));
         list.append(item);
       }
