@@ -268,10 +268,14 @@ def _era_rows(eras: Sequence[Era], scale: Scale) -> list[str]:
             ends.append(-1)
         cells = rows[row]
         ends[row] = last + 1
-        cells[first] = "├"
+        # An era that runs on past either end of the axis has no end mark there.
+        cells[first] = "├" if era.earliest >= scale.start else "─"
         for column in range(first + 1, last):
             cells[column] = "─"
-        cells[last] = "→" if era.end.is_open else "┤"
+        if era.end.is_open:
+            cells[last] = "→"
+        else:
+            cells[last] = "┤" if era.latest <= scale.stop else "─"
         title = one_line(era.title)
         room = last - first - 3
         if room >= 3:
