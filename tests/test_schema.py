@@ -53,6 +53,21 @@ def test_a_bare_actor_id_is_a_participant() -> None:
     assert log.events[0].actors == (ActorRef("AAA"), ActorRef("BBB", "recipient"), ActorRef("CCC"))
 
 
+def test_a_source_is_found_by_a_url_or_described_by_a_citation() -> None:
+    document = minimal_log()
+    document["sources"] = [
+        {"id": "bare-url", "url": "https://example.org/report"},
+        {"id": "text-only", "citation": "Interview with the author, 12 May 2024"},
+    ]
+    document["events"][0]["sources"] = ["bare-url", "text-only"]
+    by_id = both(document).sources_by_id
+    assert by_id["bare-url"].label == "https://example.org/report"
+    assert by_id["text-only"].label == "Interview with the author, 12 May 2024"
+    document["sources"].append({"id": "nowhere", "title": "A headline"})
+    (error,) = rejected(document)
+    assert error["msg"] == "a source needs a url or a citation (free text)"
+
+
 def test_dates_keep_their_text_and_cover_their_interval() -> None:
     event = both(with_event(date="2019-02", end="2019-03-01", approximate=True)).events[0]
     assert (event.date.text, event.end and event.end.text, event.approximate) == (

@@ -201,7 +201,7 @@ def _source(raw: Any) -> model.Source:
     url = _optional_url(raw.get("url"))
     citation = _optional_text(raw.get("citation"), model.MAX_TEXT)
     title = _optional_text(raw.get("title"), model.MAX_SHORT_TEXT)
-    if citation is None and (url is None or title is None):
+    if citation is None and url is None:
         raise _Unsure
     return model.Source(
         id=_match(raw["id"], _SLUG, _SLUGS_SEEN),

@@ -137,12 +137,7 @@ class SourceModel(Strict):
     """A source is found by its `url`, or described by a `citation` when it has none."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "allOf": [
-                {"anyOf": [{"required": ["url"]}, {"required": ["citation"]}]},
-                {"anyOf": [{"required": ["title"]}, {"required": ["citation"]}]},
-            ]
-        }
+        json_schema_extra={"anyOf": [{"required": ["url"]}, {"required": ["citation"]}]}
     )
 
     id: Slug
@@ -159,10 +154,6 @@ class SourceModel(Strict):
         if self.url is None and self.citation is None:
             raise PydanticCustomError(
                 "source_unfindable", "a source needs a url or a citation (free text)"
-            )
-        if self.title is None and self.citation is None:
-            raise PydanticCustomError(
-                "source_unnamed", "a source needs a title or a citation (free text)"
             )
         return self
 
