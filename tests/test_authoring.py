@@ -15,7 +15,8 @@ import pytest
 from tests.conftest import SMALL, Run, minimal_log
 
 from timeline.cache import lock_file
-from timeline.edit import canonical_text, propose_id
+from timeline.edit import canonical_text
+from timeline.slugs import propose_id
 from timeline.store import load_log
 
 RunCli = Callable[..., Run]

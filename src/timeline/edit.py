@@ -6,16 +6,14 @@ validated whole again, and written atomically (the old file or the new, never a 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from timeline.dates import PartialDate
 from timeline.document import dumps, log_json
 from timeline.errors import TimelineError
 from timeline.model import Event, Log
 from timeline.query import sort_events
+from timeline.slugs import propose_id, year_slug
 from timeline.store import atomic_output, build_log, load_log, locked, parse_json, read_log_file
 
 
@@ -39,7 +37,7 @@ def add_event(
         log = build_log(document, str(target))
         event = additions.get("event", additions)
         if isinstance(event, dict) and not event.get("id") and isinstance(event.get("title"), str):
-            year = _year_slug(event.get("date"))
+            year = year_slug(event.get("date"))
             event["id"] = propose_id(event["title"], year, {e.id for e in log.events})
         try:
             changed = with_additions(document, additions)
@@ -117,41 +115,3 @@ def with_additions(document: dict[str, Any], additions: dict[str, Any]) -> dict[
     return changed
 
 
-def _year_slug(text: object) -> str:
-    """The year of a date as an id ends with it: `2019`, `602`, `37-bce` (for `-0036`)."""
-    try:
-        date = PartialDate.parse(str(text))
-    except ValueError:
-        date = None
-    if date is None or date.is_open:
-        return "undated"  # the event is refused anyway; its id only has to be a slug
-    return str(date.year) if date.year > 0 else f"{1 - date.year}-bce"
-
-
-def propose_id(title: str, year: str, taken: set[str]) -> str:
-    """A short, guessable, unused id from a title and a year: `Hanoi summit` -> `hanoi-summit-2019`."""
-    spaced = re.sub(r"[\u2010-\u2015]", " ", title)  # dashes separate words, as hyphens do
-    ascii_title = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    stop = {
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "and",
-        "for",
-        "with",
-        "by",
-        "from",
-        "as",
-    }
-    kept = [w for w in words if w not in stop and w != year][:4] or ["event"]
-    base = "-".join([*kept, year])
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}-{number}", number + 1
-    return candidate
