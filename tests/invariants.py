@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline import analysis, diff, lint
-from timeline.document import dumps, event_json
+from timeline.document import dumps
 from timeline.edit import canonical, canonical_text
 from timeline.errors import Finding, LogError, TimelineError
 from timeline.model import Log
@@ -53,7 +53,7 @@ from timeline.render.findings import (
 from timeline.render.formats import FORMATS, Options
 from timeline.render.jsondoc import show_document
 from timeline.render.page import html_page, page_data
-from timeline.render.records import COLUMNS, as_row
+from timeline.render.records import COLUMNS, as_row, typed_record
 from timeline.render.reports import (
     actors_json,
     chain_json,
@@ -240,8 +240,11 @@ def json_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 def check_accepted(log: Log) -> None:
     selection = selection_of(log, sort_events(log.events), with_related=True)
-    for name in FORMATS:
-        FORMAT_CHECKS[name](_formatted(name, selection), selection)
+    for name, format_ in FORMATS.items():
+        if format_.binary:
+            BINARY_CHECKS[name](_written_bytes(name, selection), selection)
+        else:
+            FORMAT_CHECKS[name](_formatted(name, selection), selection)
     _check_csv(_formatted("csv", selection, Options(raw=True)), selection, raw=True)
     with _on_a_terminal():
         _terminal_safe("table on a terminal", _formatted("table", selection))
@@ -294,14 +297,14 @@ def _check_csv(text: str, selection: Selection, *, raw: bool = False) -> None:
 def _check_json(text: str, selection: Selection) -> None:
     events = selection.events
     _terminal_safe("json", text)
-    assert json.loads(text) == [event_json(event) for event in events]
+    assert json.loads(text) == [typed_record(event, selection) for event in events]
 
 
 def _check_jsonl(text: str, selection: Selection) -> None:
     events = selection.events
     _terminal_safe("jsonl", text)
     lines = text.splitlines()
-    assert [json.loads(line) for line in lines] == [event_json(event) for event in events]
+    assert [json.loads(line) for line in lines] == [typed_record(e, selection) for e in events]
 
 
 def _check_markdown(text: str, selection: Selection) -> None:
@@ -399,6 +402,24 @@ FORMAT_CHECKS: dict[str, Callable[[str, Selection], None]] = {
     "html": _check_html,
     "timelinejs": _check_timelinejs,
 }
+
+
+def _check_parquet(data: bytes, selection: Selection) -> None:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(data))
+    assert table.to_pylist() == [typed_record(event, selection) for event in selection.events]
+
+
+BINARY_CHECKS: dict[str, Callable[[bytes, Selection], None]] = {"parquet": _check_parquet}
+
+
+def _written_bytes(name: str, selection: Selection) -> bytes:
+    binary = io.BytesIO()
+    stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    FORMATS[name].write(selection, stream, Options())
+    stream.flush()
+    return binary.getvalue()
 
 
 # Card, analysis, lint, diff, fmt -------------------------------------------------------------------

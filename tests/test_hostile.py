@@ -494,11 +494,15 @@ def check_csv(subject: Subject, text: str, *, terminal: bool = False) -> None:
 
 
 def check_json(subject: Subject, text: str) -> None:
-    """Every event, holding every field of the log exactly."""
+    """Every event, holding every field of the log exactly (each actor as `{"id", "role"}`)."""
     exported = strict_json(text)
     assert sorted(event["id"] for event in exported) == sorted(subject.events)
     for event in exported:
-        assert contains(event, subject.events[event["id"]]), event["id"]
+        raw = subject.events[event["id"]]
+        typed = [
+            ref if isinstance(ref, dict) else {"id": ref, "role": None} for ref in raw["actors"]
+        ]
+        assert contains(event, {**raw, "actors": typed}), event["id"]
 
 
 def check_jsonl(subject: Subject, text: str) -> None:

@@ -30,14 +30,14 @@ from timeline.cli.options import (
     only_for,
 )
 from timeline.errors import TimelineError
-from timeline.render.formats import FILE_FORMATS, FORMATS, format_for_suffix
+from timeline.render.formats import FILE_FORMATS, FORMATS, TEXT_FORMATS, format_for_suffix
 from timeline.render.sanitize import for_terminal
 from timeline.render.views import SHOW
 
 if TYPE_CHECKING:
     from timeline.query import SortKey
 
-LIST_FORMATS = tuple(FORMATS)
+LIST_FORMATS = tuple(TEXT_FORMATS)
 EXPORT_FORMATS = tuple(FILE_FORMATS)
 SHOW_FORMATS = tuple(SHOW)
 GROUP_BY = ("type", "status", "actor")
@@ -60,7 +60,7 @@ def list_events(
         format_option(
             LIST_FORMATS,
             "table (on a terminal), tsv (when piped), or one of: "
-            + ", ".join(EXPORT_FORMATS[1:])
+            + ", ".join(name for name in EXPORT_FORMATS[1:] if name in TEXT_FORMATS)
             + ".",
         ),
     ] = None,
@@ -198,6 +198,11 @@ def export(
             param_hint="'--format'",
         )
     writer = FORMATS[chosen]
+    if writer.binary and to_stdout and sys.stdout.isatty():
+        raise typer.BadParameter(
+            f"{chosen} is binary: write it to a file with --output, or pipe it",
+            param_hint="'--format'",
+        )
     only_for(chosen, {"raw": raw, "excel": excel, "group_by": group_by is not None}, writer.options)
     source = log_path(ctx, data).path
     selection = select_from_file(

@@ -28,6 +28,7 @@ class Format(NamedTuple):
     suffixes: tuple[str, ...] = ()  # file name endings that choose this format for `export -o`
     needs_related: bool = False  # the writer shows each event's related events
     options: frozenset[str] = frozenset()  # the format-specific options it takes
+    binary: bool = False  # bytes, for a file or a pipe, never a terminal
 
 
 def _table(selection: Selection, stream: IO[str], options: Options) -> None:
@@ -78,6 +79,12 @@ def _html(selection: Selection, stream: IO[str], options: Options) -> None:
     write_html(selection, stream)
 
 
+def _parquet(selection: Selection, stream: IO[str], options: Options) -> None:
+    from timeline.render.parquet import write_parquet
+
+    write_parquet(selection, stream)
+
+
 def _timelinejs(selection: Selection, stream: IO[str], options: Options) -> None:
     from timeline.render.timelinejs import write_timelinejs
 
@@ -104,8 +111,18 @@ FORMATS: dict[str, Format] = {
             suffixes=("csv",),
             options=_DELIMITED | {"excel"},
         ),
-        Format("json", "a JSON array of events, as the log holds them", _json, suffixes=("json",)),
-        Format("jsonl", "JSON Lines: one event per line", _jsonl, suffixes=("jsonl", "ndjson")),
+        Format(
+            "json",
+            "a JSON array of events, every one in the same typed shape",
+            _json,
+            suffixes=("json",),
+        ),
+        Format(
+            "jsonl",
+            "JSON Lines: one typed event per line",
+            _jsonl,
+            suffixes=("jsonl", "ndjson"),
+        ),
         Format(
             "md",
             "a Markdown chronology for reports, headed by year, sources numbered",
@@ -126,10 +143,18 @@ FORMATS: dict[str, Format] = {
             _timelinejs,
             options=frozenset({"group_by"}),
         ),
+        Format(
+            "parquet",
+            "Apache Parquet for DuckDB, Spark, BigQuery (needs the parquet extra)",
+            _parquet,
+            suffixes=("parquet",),
+            binary=True,
+        ),
     )
 }
 
 FILE_FORMATS = [name for name, f in FORMATS.items() if f.for_files]
+TEXT_FORMATS = [name for name, f in FORMATS.items() if not f.binary]
 
 
 def format_for_suffix(name: str) -> str | None:

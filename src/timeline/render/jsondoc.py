@@ -1,4 +1,5 @@
-"""JSON (one array) and JSON Lines (one object per line), written with the standard library."""
+"""JSON (one array) and JSON Lines (one object per line) of typed records (see
+`records.typed_record`), written with the standard library; and `show`'s document."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import IO, Any
 from timeline.document import actor_json, dumps, event_json, source_json
 from timeline.model import Event
 from timeline.query import Related, Selection
+from timeline.render.records import typed_record
 
 
 def write_json(selection: Selection, stream: IO[str]) -> None:
@@ -15,13 +17,13 @@ def write_json(selection: Selection, stream: IO[str]) -> None:
     stream.write("[")
     for position, event in enumerate(events):
         stream.write(",\n  " if position else "\n  ")
-        stream.write(dumps(event_json(event), indent=2).replace("\n", "\n  "))
+        stream.write(dumps(typed_record(event, selection), indent=2).replace("\n", "\n  "))
     stream.write("\n]\n" if events else "]\n")
 
 
 def write_jsonl(selection: Selection, stream: IO[str]) -> None:
     for event in selection.events:
-        stream.write(dumps(event_json(event), indent=None))
+        stream.write(dumps(typed_record(event, selection), indent=None))
         stream.write("\n")
 
 

@@ -1,4 +1,6 @@
-"""Events as flat rows of strings, for CSV."""
+"""Events as records for other programs: flat rows of strings (CSV), and typed records (JSON,
+JSON Lines, Parquet) that have the same shape for every event, so that typed readers (pyarrow,
+DuckDB, BigQuery, Spark) infer one schema."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ COLUMNS = (
     "lat",
     "lon",
     "media",
+    "source_citations",
 )
 
 
@@ -79,7 +82,59 @@ def as_row(event: Event, selection: Selection) -> dict[str, str]:
         "lat": _number(location.lat) if location else "",
         "lon": _number(location.lon) if location else "",
         "media": event.media.url if event.media else "",
+        "source_citations": _join(_citations(event, selection)),
     }
+
+
+def typed_record(event: Event, selection: Selection) -> dict[str, Any]:
+    """One event with every key present, in one shape: each actor `{"id", "role"}` (role null
+    for a participant), a place or media as an object with all its keys or null, coordinates as
+    floats, `earliest`/`latest` and `precision` as in CSV, the PLOVER category, and the cited
+    sources' URLs (and, for those without one, their citations) beside their ids."""
+    location = event.location
+    media = event.media
+    return {
+        "id": event.id,
+        "title": event.title,
+        "date": event.date.text,
+        "end": event.end.text if event.end else None,
+        "approximate": event.approximate,
+        "window": event.window,
+        "precision": event.date.precision,
+        "earliest": iso_start(event.date),
+        "latest": iso_end(event.end or event.date),
+        "type": event.type,
+        "plover": selection.vocabulary.plover(event.type),
+        "status": event.status,
+        "actors": [{"id": ref.id, "role": ref.role} for ref in event.actors],
+        "location": None
+        if location is None
+        else {
+            "name": location.name,
+            "country": location.country,
+            "admin1": location.admin1,
+            "lat": None if location.lat is None else float(location.lat),
+            "lon": None if location.lon is None else float(location.lon),
+        },
+        "summary": event.summary,
+        "assessment": event.assessment,
+        "note": event.note,
+        "tags": list(event.tags),
+        "sources": list(event.sources),
+        "source_urls": [source.url for source in selection.cited(event) if source.url],
+        "source_citations": _citations(event, selection),
+        "related": [{"id": rel.id, "rel": rel.rel} for rel in event.related],
+        "media": None
+        if media is None
+        else {"url": media.url, "caption": media.caption, "credit": media.credit},
+    }
+
+
+def _citations(event: Event, selection: Selection) -> list[str]:
+    """The text citations of the cited sources that have no URL (an interview, a print edition)."""
+    return [
+        source.citation for source in selection.cited(event) if source.citation and not source.url
+    ]
 
 
 def _join(values: Any) -> str:
