@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import SMALL, Run
+from tests.test_import import SAMPLES
 from typer.main import get_command
 
 from timeline.cli.app import COMMANDS, app
@@ -36,8 +37,11 @@ ARGUMENTS: dict[str, list[str]] = {
     "chart": ["--width", "60"],
     "validate": [],
     "fmt": ["--check"],
+    "init": [],  # creates the log --data names
     "add": ["--title", "T", "--date", "2020", "--type", "meeting", "--actor", "USA",
             "--summary", "S", "--dry-run"],
+    "import": ["ics", str(SAMPLES / "ical" / "icalendar_tests_example.ics"), "--actor", "USA",
+               "--dry-run"],
     "schema": [],
     "diff": [str(SMALL)],
 }  # fmt: skip
@@ -55,11 +59,23 @@ def log_copy(tmp_path: Path) -> Path:
     return path
 
 
+def _fresh(path: Path) -> Path:
+    """Where `init` may create a log: gone, with its schema, before each run."""
+    for made in (path, path.with_name(f"{path.stem}.schema.json")):
+        made.unlink(missing_ok=True)
+    return path
+
+
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_data_works_before_and_after_every_command(run: RunCli, log_copy: Path, name: str) -> None:
     env = {"TIMELINE_DATA": ""}
-    before = run("--data", str(log_copy), name, *ARGUMENTS[name], env=env)
-    after = run(name, *ARGUMENTS[name], "--data", str(log_copy), env=env)
+    target = log_copy if name != "init" else log_copy.with_name("new.json")
+    before = run(
+        "--data", str(_fresh(target) if name == "init" else target), name, *ARGUMENTS[name], env=env
+    )
+    after = run(
+        name, *ARGUMENTS[name], "--data", str(_fresh(target) if name == "init" else target), env=env
+    )
     assert (before.stdout, before.stderr) == (after.stdout, after.stderr)
 
 
@@ -87,7 +103,8 @@ def _options_with_choices() -> list[tuple[str, str, list[str]]]:
         assert command is not None
         for param in command.params:
             callback = getattr(param, "callback", None)
-            if callback is not None and getattr(callback, "__name__", "").startswith("check_"):
+            checked = getattr(callback, "__name__", "").startswith("check_")
+            if callback is not None and checked and param.param_type_name == "option":
                 completer = param._custom_shell_complete  # type: ignore[attr-defined]
                 assert completer is not None, f"{name} {param.opts}: no completion"
                 choices = [item.value for item in completer(None, param, "")]
@@ -116,12 +133,15 @@ def test_a_bad_choice_is_a_usage_error_naming_the_choices(
 def test_choices_take_any_case(
     run: RunCli, name: str, option: str, choices: list[str], log_copy: Path
 ) -> None:
-    args = [*ARGUMENTS[name], "--data", str(log_copy)]
+    target = log_copy.with_name("new.json") if name == "init" else log_copy
+    args = [*ARGUMENTS[name], "--data", str(target)]
     if name == "export" and option == "--format":
         args = ["--data", str(log_copy)]
     if name == "export" and option == "--group-by":
         args = ["--format", "timelinejs", "--data", str(log_copy)]
     lower = run(name, *args, option, choices[0])
+    if name == "init":
+        _fresh(target)
     upper = run(name, *args, option, choices[0].upper())
     assert (lower.stdout, lower.stderr) == (upper.stdout, upper.stderr)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -191,6 +192,23 @@ def test_a_wheel_carries_the_log_and_works_outside_the_checkout(tmp_path: Path) 
         check=True,
     )
     assert "function load_log" in library.stdout
+    assert "timeline/importing/data/CAMEO2PLOVER-2021.txt" in names
+    gdelt = ROOT / "tests" / "samples" / "gdelt" / "gdelt1_daily_rows_loum-geoutils.tsv"
+    for args in (["init", "gdelt.json"], ["import", "gdelt", str(gdelt), "--into", "gdelt.json"]):
+        subprocess.run(
+            [sys.executable, "-m", "timeline", *args],
+            capture_output=True,
+            cwd=elsewhere,
+            env=environment(PYTHONPATH=str(target)),
+            check=True,
+        )
+    types = json.loads((elsewhere / "gdelt.json").read_text(encoding="utf-8"))["types"]
+    assert {
+        "id": "cameo-051",
+        "label": "Praise or endorse",
+        "description": "CAMEO event code 051",
+        "plover": "SUPPORT",
+    } in types  # fmt: skip  (PLOVER's table, read from the wheel)
 
 
 def complete(words: str) -> list[str]:

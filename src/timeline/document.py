@@ -41,16 +41,16 @@ def log_json(log: Log) -> dict[str, Any]:
     if log.description is not None:
         document["description"] = log.description
     if log.types is not None:
-        document["types"] = [_compact(type_json(entry)) for entry in log.types]
+        document["types"] = [compact_record(type_json(entry)) for entry in log.types]
     if log.eras:
-        document["eras"] = [_compact(era_json(era)) for era in log.eras]
-    document["actors"] = [_compact(actor_json(actor)) for actor in log.actors]
-    document["sources"] = [_compact(source_json(source)) for source in log.sources]
-    document["events"] = [_compact(event_json(event)) for event in log.events]
+        document["eras"] = [compact_record(era_json(era)) for era in log.eras]
+    document["actors"] = [compact_record(actor_json(actor)) for actor in log.actors]
+    document["sources"] = [compact_record(source_json(source)) for source in log.sources]
+    document["events"] = [compact_record(event_json(event)) for event in log.events]
     return document
 
 
-def _compact(record: dict[str, Any]) -> dict[str, Any]:
+def compact_record(record: dict[str, Any]) -> dict[str, Any]:
     """The record without its optional fields that hold nothing."""
     return {
         key: value

@@ -1,4 +1,4 @@
-"""Changing a log without losing anything: its canonical text, adding an event, reformatting.
+"""Changing a log without losing anything: making one, adding an event, importing, reformatting.
 
 A change is a read-modify-write under the log's lock: the log is read and validated, changed,
 validated whole again, and written atomically (the old file or the new, never a broken one).
@@ -6,15 +6,20 @@ validated whole again, and written atomically (the old file or the new, never a 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from timeline.document import dumps, log_json
-from timeline.errors import TimelineError
-from timeline.model import Event, Log
+from timeline.document import compact_record, dumps, log_json, type_json
+from timeline.errors import OutputError, TimelineError
+from timeline.model import DEFAULT_TYPES, Event, Log
 from timeline.query import sort_events
 from timeline.slugs import propose_id, year_slug
 from timeline.store import atomic_output, build_log, load_log, locked, parse_json, read_log_file
+
+if TYPE_CHECKING:
+    from timeline.importing import Options, Reading
+    from timeline.importing.merge import Outcome
 
 
 class Added(NamedTuple):
@@ -49,6 +54,67 @@ def add_event(
             with atomic_output(target, overwrite=True) as stream:
                 stream.write(canonical_text(new_log))
     return Added(new_log, new_event, written=not dry_run)
+
+
+def create_log(target: Path, title: str, *, built_in_types: bool = True) -> Path | None:
+    """Write a new, empty, canonical log at `target`, with the built-in types (or none), and a
+    JSON Schema beside it for editors (`NAME.schema.json`, unless one is there). Returns the
+    schema's path if it wrote one. Refuses to replace an existing file."""
+    from timeline.schema import json_schema
+
+    if target.exists() or target.is_symlink():
+        raise OutputError(f"{target}: already exists; a new log needs a new name")
+    schema_path = target.with_name(f"{target.stem}.schema.json")
+    document: dict[str, Any] = {
+        "$schema": schema_path.name,
+        "title": title,
+        "types": [compact_record(type_json(entry)) for entry in DEFAULT_TYPES]
+        if built_in_types
+        else [],
+        "actors": [],
+        "sources": [],
+        "events": [],
+    }
+    text = canonical_text(build_log(document, str(target)))
+    wrote_schema = not schema_path.exists()
+    if wrote_schema:
+        with atomic_output(schema_path, overwrite=False) as stream:
+            stream.write(dumps(json_schema()) + "\n")
+    with atomic_output(target, overwrite=False) as stream:
+        stream.write(text)
+    return schema_path if wrote_schema else None
+
+
+class Imported(NamedTuple):
+    outcome: Outcome
+    written: bool
+
+
+def import_into(
+    target: Path,
+    readings: Sequence[tuple[str, Reading]],
+    *,
+    options: Options,
+    update: bool,
+    lock_timeout: float,
+    dry_run: bool = False,
+    tick: Callable[[], None] | None = None,
+) -> Imported:
+    """Merge what was read into the log at `target` (see `importing.merge`), and write it, whole
+    and valid, if anything was added or replaced (and this is no dry run)."""
+    from timeline.importing.merge import merge
+
+    with locked(target, timeout=lock_timeout):
+        document = parse_json(_read_bytes(target), str(target))
+        if not isinstance(document, dict):
+            build_log(document, str(target))  # says what is wrong with it
+        outcome = merge(document, str(target), readings, options=options, update=update, tick=tick)
+        write = outcome.changes_log and not dry_run
+        if write:
+            text = canonical_text(build_log(outcome.document, str(target)))
+            with atomic_output(target, overwrite=True) as stream:
+                stream.write(text)
+    return Imported(outcome, write)
 
 
 def format_log(target: Path, *, lock_timeout: float, check: bool = False) -> bool:
@@ -113,5 +179,3 @@ def with_additions(document: dict[str, Any], additions: dict[str, Any]) -> dict[
     changed["sources"] = [*document.get("sources", []), *sources]
     changed["events"] = [*document.get("events", []), event]
     return changed
-
-

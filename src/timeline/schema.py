@@ -409,6 +409,22 @@ def _event(e: EventModel) -> model.Event:
     )
 
 
+_RECORDS: dict[str, tuple[type[Strict], Any]] = {
+    "types": (TypeModel, _type),
+    "eras": (EraModel, _era),
+    "actors": (ActorModel, _actor),
+    "sources": (SourceModel, _source),
+    "events": (EventModel, _event),
+}
+
+
+def parse_record(section: str, raw: Any) -> Any:
+    """One record of a log's `section` on its own (its references unchecked), as the model holds
+    it; raises ValidationError."""
+    record_model, convert = _RECORDS[section]
+    return convert(record_model.model_validate(raw))
+
+
 def json_schema(types: list[str] | None = None) -> dict[str, Any]:
     """The JSON Schema of a log file, for editors and other tools.
 

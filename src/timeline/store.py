@@ -179,6 +179,24 @@ def _validate_with_schema(document: dict[str, Any], label: str) -> Log:
         raise LogError(label, _limit(sorted(findings, key=_document_order))) from None
 
 
+def read_record(section: str, raw: Any) -> tuple[Any, list[Finding]]:
+    """One record of a log's `section` (`events`, `sources`, ...) on its own: the record as the
+    model holds it, or None and what is wrong with it, field by field, worded as `validate`
+    words it. Its references (to actors, sources, types, events) are the caller's to check."""
+    from pydantic import ValidationError
+
+    from timeline import schema
+
+    try:
+        return schema.parse_record(section, raw), []
+    except ValidationError as error:
+        document = {section: [raw]}
+        return None, [
+            _describe_pydantic({**e, "loc": (section, 0, *e["loc"])}, document)
+            for e in error.errors()
+        ]
+
+
 _SECTION_RANK: dict[str | None, int] = {
     None: 0,
     **{section: rank for rank, section in enumerate(SECTION_NOUN, start=1)},

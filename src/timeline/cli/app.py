@@ -50,7 +50,9 @@ COMMANDS: dict[str, Command] = {
     "chart": Command("analysing", "chart", "Draw the events as a timeline in the terminal."),
     "validate": Command("authoring", "validate", "Check logs: every error and warning."),
     "fmt": Command("authoring", "fmt", "Rewrite a log in its canonical form."),
+    "init": Command("importing", "init", "Create a new, empty log."),
     "add": Command("adding", "add", "Add an event to a log."),
+    "import": Command("importing", "import_", "Bring events in from a timeline kept elsewhere."),
     "schema": Command("authoring", "schema", "Print the JSON Schema of a log."),
     "diff": Command("authoring", "diff", "Show what changed between two logs."),
 }

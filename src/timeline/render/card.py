@@ -7,6 +7,7 @@ terminal; `write_card_text` writes it as plain text for a pipe, without importin
 from __future__ import annotations
 
 from typing import IO, NamedTuple
+from urllib.parse import urlsplit
 
 from timeline.model import Event
 from timeline.query import Selection
@@ -71,13 +72,16 @@ def card_content(event: Event, selection: Selection) -> Card:
     for number, source in enumerate(selection.cited(event), start=1):
         published = f" ({source.published.text})" if source.published else ""
         title = source.title if source.title else source.citation or ""
+        publisher = source.publisher or ""
+        if not title:  # a publisher's name alone, or a bare address: named by its site
+            title, publisher = publisher or urlsplit(source.url or "").hostname or "", ""
         note = " ".join(
             part for part in (source.citation if source.title else None, source.note) if part
         )
         citations.append(
             Citation(
                 marker=f"{number}. ",
-                publisher=one_line(source.publisher or ""),
+                publisher=one_line(publisher),
                 title=one_line(title) + published,
                 note=one_line(note) if note else None,
                 # validated: http(s), no spaces or control characters
