@@ -3,19 +3,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
-from tests.conftest import HOSTILE, SMALL, everything
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.conftest import FIXTURES, HOSTILE, SMALL, everything
 
 from timeline.document import dumps
 from timeline.model import Log
 from timeline.query import find_event
 from timeline.render.card import card_content, write_card_text
 from timeline.render.card_rich import write_card_rich
-from timeline.render.delimited import defuse, undefuse, write_csv
+from timeline.render.delimited import csv_line, defuse, event_line, undefuse, write_csv
 from timeline.render.jsondoc import write_json, write_jsonl
 from timeline.render.phrases import compact, interval, spelled
-from timeline.render.records import COLUMNS
+from timeline.render.records import COLUMNS, as_cells
 from timeline.render.sanitize import for_terminal, one_line
 from timeline.render.table import write_table
 from timeline.render.tsv import write_tsv
@@ -81,6 +84,26 @@ def test_formula_cells_get_a_leading_apostrophe_that_undefuse_removes(payload: s
 )
 def test_ordinary_cells_are_untouched(plain: str) -> None:
     assert defuse(plain) == plain
+
+
+CELL = st.text(st.sampled_from(['"', ",", "\r", "\n", "\0", " ", "'", "a", "é", "\u2028", "="]))
+
+
+@given(st.lists(CELL, min_size=1, max_size=6))
+def test_a_csv_line_is_what_the_csv_module_writes(cells: list[str]) -> None:
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\r\n").writerow(cells)
+    assert csv_line(cells) == expected.getvalue()
+    assert next(csv.reader(io.StringIO(csv_line(cells), newline=""))) == cells
+
+
+@pytest.mark.parametrize("path", [HOSTILE, SMALL, FIXTURES / "everything.json"])
+def test_an_event_line_is_the_csv_line_of_its_defused_cells(path: Path) -> None:
+    log = load_log(path)
+    selection = everything(log)
+    for event in log.events:
+        cells = as_cells(event, selection)
+        assert event_line(event, selection) == csv_line([defuse(cell) for cell in cells])
 
 
 def test_csv_has_a_lowercase_header_and_one_row_per_event() -> None:

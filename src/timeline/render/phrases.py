@@ -16,6 +16,7 @@ words.
 from __future__ import annotations
 
 import calendar
+import functools
 
 from timeline.dates import PartialDate, day_of, iso_day, year_name
 from timeline.model import Event
@@ -179,11 +180,13 @@ def span_in_words(days: int) -> str:
 # ISO bounds, for CSV and JSON ---------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65_536)  # logs repeat dates: a long export asks for each many times
 def iso_start(date: PartialDate) -> str:
     """The first moment of a date in ISO 8601, at its precision: a day, or the time as written."""
     return date.text if date.has_time else iso_day(day_of(date.earliest))
 
 
+@functools.lru_cache(maxsize=65_536)
 def iso_end(date: PartialDate) -> str | None:
     """The last moment of a date in ISO 8601, at its precision; None for an open end."""
     if date.is_open:

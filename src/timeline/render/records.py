@@ -46,44 +46,53 @@ COLUMNS = (
 
 
 def as_row(event: Event, selection: Selection) -> dict[str, str]:
-    """One flat row per event: every field a string, lists joined with `; `.
+    """One flat row per event, by column name (see `as_cells`)."""
+    return dict(zip(COLUMNS, as_cells(event, selection), strict=True))
+
+
+def as_cells(event: Event, selection: Selection) -> list[str]:
+    """One flat row per event, in the order of `COLUMNS`: every field a string, lists joined
+    with `; `.
 
     `earliest` and `latest` are ISO 8601 at the event's precision (a day, or a time with its zone
     as written; `latest` is empty for an open end), for a spreadsheet or engine to parse;
     `precision` says what the date is known to.
     """
-    actors = selection.actors
+    name = selection.actors.name
     location = event.location
-    return {
-        "id": event.id,
-        "date": event.date.text,
-        "end": event.end.text if event.end else "",
-        "approximate": _flag(event.approximate),
-        "earliest": iso_start(event.date),
-        "latest": iso_end(event.end or event.date) or "",
-        "title": event.title,
-        "type": event.type,
-        "plover": selection.vocabulary.plover(event.type) or "",
-        "status": event.status,
-        "actors": _join(f"{ref.id} ({ref.role})" if ref.role else ref.id for ref in event.actors),
-        "actor_names": _join(actors.name(ref.id) for ref in event.actors),
-        "location": location.name if location else "",
-        "country": (location.country or "") if location else "",
-        "summary": event.summary,
-        "assessment": event.assessment or "",
-        "note": event.note or "",
-        "tags": _join(event.tags),
-        "sources": _join(event.sources),
-        "source_urls": _join(source.url for source in selection.cited(event) if source.url),
-        "related": _join(f"{rel.id} ({rel.rel})" for rel in event.related),
-        "window": _flag(event.window),
-        "precision": event.date.precision,
-        "admin1": (location.admin1 or "") if location else "",
-        "lat": _number(location.lat) if location else "",
-        "lon": _number(location.lon) if location else "",
-        "media": event.media.url if event.media else "",
-        "source_citations": _join(_citations(event, selection)),
-    }
+    date = event.date
+    cited = selection.cited(event) if event.sources else []
+    join = LIST_SEPARATOR.join
+    return [
+        event.id,
+        date.text,
+        event.end.text if event.end else "",
+        "true" if event.approximate else "false",
+        iso_start(date),
+        iso_end(event.end or date) or "",
+        event.title,
+        event.type,
+        selection.vocabulary.plover(event.type) or "",
+        event.status,
+        join([f"{ref.id} ({ref.role})" if ref.role else ref.id for ref in event.actors]),
+        join([name(ref.id) for ref in event.actors]),
+        location.name if location else "",
+        (location.country or "") if location else "",
+        event.summary,
+        event.assessment or "",
+        event.note or "",
+        join(event.tags),
+        join(event.sources),
+        join([source.url for source in cited if source.url]),
+        join([f"{rel.id} ({rel.rel})" for rel in event.related]),
+        "true" if event.window else "false",
+        date.precision,
+        (location.admin1 or "") if location else "",
+        _number(location.lat) if location else "",
+        _number(location.lon) if location else "",
+        event.media.url if event.media else "",
+        join([source.citation for source in cited if source.citation and not source.url]),
+    ]
 
 
 def typed_record(event: Event, selection: Selection) -> dict[str, Any]:
@@ -135,14 +144,6 @@ def _citations(event: Event, selection: Selection) -> list[str]:
     return [
         source.citation for source in selection.cited(event) if source.citation and not source.url
     ]
-
-
-def _join(values: Any) -> str:
-    return LIST_SEPARATOR.join(values)
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
 
 
 def _number(value: float | None) -> str:
