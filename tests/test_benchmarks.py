@@ -63,10 +63,11 @@ def test_the_benchmark_runner_prints_every_row(tmp_path: Path) -> None:
 
     result = json.loads(done.stdout)
     assert [row["row"] for row in result["startup"]] == [
-        "import floor (typer, rich, pydantic)",
+        "import floor (python -c 'import typer')",
         "timeline list --actor DPRK",
         "timeline show hanoi-2019",
         "timeline --help",
+        "timeline --version",
         "completion of an event id (show h<TAB>)",
     ]
     scale = result["scale"]

@@ -12,10 +12,8 @@ Both are keyed by the log's real path, so a link to a log and the log itself sha
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 CACHE_ENV = "TIMELINE_CACHE_DIR"
@@ -35,11 +33,15 @@ def cache_folder() -> Path | None:
 
 def key(log_path: Path) -> str:
     """A stable name for a log: a digest of its real path."""
+    import hashlib  # loading OpenSSL takes milliseconds: only indexes and locks pay for it
+
     return hashlib.sha256(os.fsencode(os.path.realpath(log_path))).hexdigest()[:32]
 
 
 def lock_file(log_path: Path) -> Path:
     """The lock of the log at `log_path`, in the user's private runtime folder (made if needed)."""
+    import tempfile
+
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     folder = (
         Path(runtime) / "timeline"
