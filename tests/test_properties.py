@@ -8,16 +8,26 @@ import io
 import json
 from datetime import date
 from typing import Any
+from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.invariants import json_paths
 
-from timeline import fastload, schema
+from timeline import bulkload, fastload, schema
 from timeline.dates import PartialDate, days_in_month
 from timeline.document import dumps, log_json
-from timeline.model import Log
-from timeline.query import Filters, select, sort_events
+from timeline.errors import LookupFailed
+from timeline.model import Log, integrity_problems
+from timeline.query import (
+    Filters,
+    SortKey,
+    choose_while_reading,
+    select,
+    selection_of,
+    sort_events,
+)
 from timeline.render.delimited import FORMULA_TRIGGERS, defuse, undefuse
 from timeline.render.sanitize import for_terminal, one_line
 from timeline.store import parse_log
@@ -137,6 +147,14 @@ def test_the_fast_loader_accepts_valid_logs_as_the_schema_does(raw: dict[str, An
     assert fast == schema.validate(raw)
 
 
+@given(logs())
+def test_the_bulk_loader_accepts_valid_logs_as_the_schema_does(raw: dict[str, Any]) -> None:
+    scanned = bulkload.scan(json.dumps(raw).encode())
+    assert scanned is not None
+    assert scanned.log == schema.validate(raw)
+    assert scanned.total == len(raw["events"])
+
+
 JSON_VALUES = st.one_of(
     st.none(),
     st.booleans(),
@@ -191,14 +209,18 @@ def test_whatever_the_fast_loader_accepts_the_schema_accepts_identically(
             )
             container[key] = copy.deepcopy(data.draw(JSON_VALUES))  # st.just values are shared
     fast = fastload.build(json.loads(json.dumps(document)))
-    if fast is not None:
-        try:
-            slow = schema.validate(document)
-        except ValidationError as error:
-            raise AssertionError(
-                f"the fast path accepted what the schema rejects: {error}"
-            ) from None
-        assert fast == slow
+    scanned = bulkload.scan(json.dumps(document).encode())
+    for accepted in (fast, None if scanned is None else scanned.log):
+        if accepted is not None:
+            try:
+                slow = schema.validate(document)
+            except ValidationError as error:
+                raise AssertionError(
+                    f"a fast path accepted what the schema rejects: {error}"
+                ) from None
+            assert accepted == slow
+    if scanned is not None:
+        assert not integrity_problems(scanned.log)
 
 
 # Edits to the text of a log that the strict reader refuses, or that only look unusual.
@@ -220,6 +242,12 @@ TEXT_EDITS = [
     ("{", "{ /* comment */ "),
     ("{", "\ufeff{"),
     ("]", "] garbage"),
+    ('"date"', '"d\\u0061te": "1999", "date"'),  # the same key, once written with an escape
+    ('"id"', '"\\u0069d": "dup", "id"'),
+    ('"name"', '"name": "Dup", "name"'),  # in the registry, not in an event
+    ('"rel"', '"rel": "follows", "rel"'),  # inside an object inside an event
+    ('"summary": "', '"summary": "a colon\\u003a escaped, and '),
+    ('"title": "', '"title": "a line that ends\\n'),
 ]
 
 
@@ -228,7 +256,6 @@ def test_reading_the_events_one_at_a_time_accepts_what_the_strict_reader_does(
     raw: dict[str, Any], edit: tuple[str, str], occurrence: int, at_end: bool
 ) -> None:
     from timeline.errors import LogError
-    from timeline.model import integrity_problems
     from timeline.store import build_log, parse_json_text
 
     text = json.dumps(raw, indent=None if at_end else 1)
@@ -238,12 +265,91 @@ def test_reading_the_events_one_at_a_time_accepts_what_the_strict_reader_does(
         where = places[-1] if at_end else places[occurrence % len(places)]
         text = text[:where] + new + text[where + len(old) :]
     streamed = fastload.build_from_text(text)
+    scanned = bulkload.scan(text.encode(errors="surrogatepass"))
     try:
         whole = build_log(parse_json_text(text, "t"), "t")
     except LogError:  # refused whole: the reader must not accept it (integrity is checked after)
         assert streamed is None or integrity_problems(streamed)
+        assert scanned is None
         return
     assert streamed in (None, whole)
+    assert scanned is None or scanned.log == whole
+
+
+FILTER_WORDS = ["alpha", "STATE", "person", "zz-none", "event"]
+
+
+@given(
+    logs(),
+    st.lists(st.sampled_from(ACTORS), max_size=2),
+    st.lists(st.sampled_from(TYPES), max_size=2),
+    st.lists(st.sampled_from(TAGS), max_size=1),
+    st.one_of(st.none(), partial_dates()),
+    st.one_of(st.none(), st.sampled_from(FILTER_WORDS)),
+    st.sampled_from(["date", "title", "id"]),
+    st.booleans(),
+    st.one_of(st.none(), st.integers(0, 5)),
+    st.booleans(),
+)
+def test_choosing_while_reading_chooses_as_select_does(
+    raw: dict[str, Any],
+    actors: list[str],
+    types: list[str],
+    tags: list[str],
+    start: str | None,
+    search: str | None,
+    sort: SortKey,
+    reverse: bool,
+    limit: int | None,
+    two_processes: bool,
+) -> None:
+    log = load(raw)
+    wanted = Filters(
+        actors=actors,
+        types=types,
+        tags=tags,
+        date_from=PartialDate(start) if start else None,
+        search=search,
+    )
+    data = json.dumps(raw).encode()
+    with mock.patch.object(bulkload, "PARALLEL_EVENTS", 2 if two_processes else 10**9):
+        try:
+            expected = select(log, wanted, sort=sort, reverse=reverse, limit=limit)
+        except LookupFailed as error:
+            with pytest.raises(LookupFailed) as raised:
+                choose_while_reading(data, wanted, sort=sort, reverse=reverse, limit=limit)
+            assert str(raised.value) == str(error)
+            return
+        chosen = choose_while_reading(data, wanted, sort=sort, reverse=reverse, limit=limit)
+    assert chosen is not None
+    registries, events = chosen
+    assert events == list(expected.events)
+    assert selection_of(registries, events) == expected
+
+
+@given(logs(), st.booleans())
+def test_a_survey_notes_every_event_where_it_lies(raw: dict[str, Any], two_processes: bool) -> None:
+    log = load(raw)
+    data = json.dumps(raw, indent=two_processes or None).encode()
+    with mock.patch.object(bulkload, "PARALLEL_EVENTS", 2 if two_processes else 10**9):
+        surveyed = bulkload.survey(data)
+    assert surveyed is not None
+    assert surveyed.registries == log.with_events(())
+    reader = bulkload.Reader(surveyed.registries)
+    facts = surveyed.events
+    again = [
+        reader.event(data[offset : offset + length])
+        for offset, length in zip(facts.offsets, facts.lengths, strict=True)
+    ]
+    assert again == list(log.events)
+    assert facts.ids == [event.id for event in log.events]
+    assert facts.types == [event.type for event in log.events]
+    assert list(facts.earliest) == [event.earliest for event in log.events]
+    assert list(facts.latest) == [event.latest for event in log.events]
+    assert facts.tags == [event.tags for event in log.events]
+    assert facts.actor_ids == [tuple(dict.fromkeys(event.actor_ids)) for event in log.events]
+    assert facts.related == [event.related for event in log.events]
+    assert facts.title_keys == [event.title.casefold() for event in log.events]
 
 
 def test_ordinary_logs_are_read_one_event_at_a_time() -> None:

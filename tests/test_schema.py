@@ -1,12 +1,14 @@
-"""What a valid log is, checked on both paths: the Pydantic schema and the fast loader.
+"""What a valid log is, checked on every path: the Pydantic schema, the fast loader, and the
+bulk loader for large logs (msgspec).
 
-The fast loader may only accept what the schema accepts, as the same `Log`; whatever it is unsure
-of, it hands to the schema. Each case here runs through both.
+The fast and bulk loaders may only accept what the schema accepts, as the same `Log`; whatever
+they are unsure of, they hand to the schema. Each case here runs through all three.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -14,7 +16,7 @@ import pytest
 from pydantic import ValidationError
 from tests.conftest import minimal_log
 
-from timeline import fastload, schema
+from timeline import bulkload, fastload, schema
 from timeline.dates import day_of, iso_day
 from timeline.model import (
     DEFAULT_TYPES,
@@ -27,16 +29,24 @@ from timeline.model import (
 
 
 def both(document: dict[str, Any]) -> Log:
-    """The log through both paths, which must agree."""
+    """The log through every path, which must agree. (The bulk loader checks the references
+    between records too: it declines a log that has `integrity_problems`.)"""
     slow = schema.validate(copy.deepcopy(document))
     fast = fastload.build(copy.deepcopy(document))
     assert fast == slow
+    scanned = bulkload.scan(json.dumps(document).encode())
+    if integrity_problems(slow):
+        assert scanned is None
+    else:
+        assert scanned is not None, "the bulk loader declined a valid log"
+        assert scanned.log == slow
     return slow
 
 
 def rejected(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """The schema's errors for a document; the fast loader must not accept it either."""
+    """The schema's errors for a document; the fast and bulk loaders must not accept it."""
     assert fastload.build(copy.deepcopy(document)) is None
+    assert bulkload.scan(json.dumps(document).encode()) is None
     with pytest.raises(ValidationError) as caught:
         schema.validate(document)
     return caught.value.errors()  # type: ignore[return-value]

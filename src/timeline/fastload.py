@@ -60,8 +60,11 @@ _EVENT_KEYS = frozenset(
 _EVENT_REQUIRED = frozenset({"id", "title", "date", "type", "actors", "summary"})
 
 
-class _Unsure(Exception):
+class Unsure(Exception):
     """Something `schema` must look at."""
+
+
+_Unsure = Unsure
 
 
 def build(document: Any) -> model.Log | None:
@@ -94,7 +97,7 @@ def _log(document: Any, events: tuple[model.Event, ...] | None = None) -> model.
         types=None if types is None else tuple(_type(item) for item in _list(types)),
         eras=tuple(_era(item) for item in _list(document.get("eras", []))),
         actors=tuple(_actor(item) for item in _list(document.get("actors", []))),
-        sources=tuple(_source(item) for item in _list(document.get("sources", []))),
+        sources=tuple(source(item) for item in _list(document.get("sources", []))),
         events=tuple(_event(item) for item in _list(document.get("events", [])))
         if events is None
         else events,
@@ -196,7 +199,8 @@ def _actor(raw: Any) -> model.Actor:
     )
 
 
-def _source(raw: Any) -> model.Source:
+def source(raw: Any) -> model.Source:
+    """The source in `raw` (parsed JSON) if it is certainly valid; else `Unsure`."""
     _object(raw, _SOURCE_KEYS, required=("id",))
     url = _optional_url(raw.get("url"))
     citation = _optional_text(raw.get("citation"), model.MAX_TEXT)
@@ -422,10 +426,34 @@ def _match(raw: Any, pattern: re.Pattern[str], seen: set[str]) -> str:
     return raw
 
 
+def slug(raw: Any) -> str:
+    """`raw` if it is an id, a tag or a source id (a slug); else `Unsure`."""
+    return _match(raw, _SLUG, _SLUGS_SEEN)
+
+
+def is_id(text: str) -> bool:
+    """Whether `text` is a well-formed id (a slug), checked anew: an event id is seen once."""
+    return len(text) <= model.MAX_ID and _SLUG.fullmatch(text) is not None
+
+
+def actor_id(raw: Any) -> str:
+    """`raw` if it is an actor id; else `Unsure`."""
+    return _match(raw, _ACTOR_ID, _ACTOR_IDS_SEEN)
+
+
+def is_country(text: str) -> bool:
+    return bool(_COUNTRY.fullmatch(text))
+
+
+def is_url(text: str) -> bool:
+    return len(text) <= model.MAX_URL and bool(_URL.fullmatch(text))
+
+
 # Texts known to match each pattern, and references to bare actor ids; bounded, so that a huge
 # log of unique ids does not grow them without end.
-_MEMO_LIMIT = 100_000
-_SLUGS_SEEN: set[str] = set()
+MEMO_LIMIT = _MEMO_LIMIT = 100_000
+SLUGS_SEEN: set[str] = set()
+_SLUGS_SEEN = SLUGS_SEEN
 _ACTOR_IDS_SEEN: set[str] = set()
 _PLAIN_REFS: dict[str, model.ActorRef] = {}
 

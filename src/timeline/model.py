@@ -280,6 +280,19 @@ class Log:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Log) and self._fields() == other._fields()
 
+    def with_events(self, events: tuple[Event, ...]) -> Log:
+        """The same registries holding `events`."""
+        return Log(
+            self.title,
+            self.description,
+            self.actors,
+            self.sources,
+            events,
+            self.schema_url,
+            self.types,
+            self.eras,
+        )
+
     def __hash__(self) -> int:
         return hash(self._fields())
 

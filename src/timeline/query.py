@@ -1,14 +1,15 @@
 """Filtering, sorting and looking up events: pure functions over a validated `Log`.
 
 A query's answer is a `Selection`: the chosen events in order, and every actor, source and
-related event they reference. The SQLite index (`timeline.index`) answers with the same
+related event they reference. The index (`timeline.index`) answers with the same
 `Selection` from its tables; renderers receive nothing else, so both paths print the same.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Literal, NamedTuple
 
 from timeline.actors import Actors, did_you_mean
@@ -31,6 +32,7 @@ __all__ = [
     "compile_filters",
     "did_you_mean",
     "find_event",
+    "matches_words",
     "related_events",
     "select",
     "selection_of",
@@ -237,13 +239,13 @@ def suggest_ids(candidates: Sequence[tuple[str, str]], text: str, limit: int = 3
     return list(dict.fromkeys([*by_id, *by_title, *by_words]))[:limit]
 
 
-def compile_filters(catalogue: Catalogue, filters: Filters) -> Matcher:
+def compile_filters(catalogue: Catalogue, filters: Filters, *, tags_known: bool = True) -> Matcher:
     """Resolve the filters against the log: an unknown actor, type, tag or era raises
-    `LookupFailed` with the closest names it has."""
+    `LookupFailed` with the closest names it has. Without `tags_known` (the log's tags are not
+    known yet), the tags are left to `check_tags`."""
     tags = frozenset(tag.casefold() for tag in filters.tags)
-    for tag in sorted(tags - catalogue.tags):
-        close = difflib.get_close_matches(tag, sorted(catalogue.tags), n=3, cutoff=0.6)
-        raise LookupFailed(f"no event is tagged {tag!r}{did_you_mean(close)}")
+    if tags_known:
+        check_tags(tags, catalogue.tags)
     types = frozenset(type_id.casefold() for type_id in filters.types)
     for type_id in sorted(types - set(catalogue.vocabulary.ids())):
         raise LookupFailed(catalogue.vocabulary.unknown(type_id))
@@ -265,6 +267,51 @@ def compile_filters(catalogue: Catalogue, filters: Filters) -> Matcher:
     )
 
 
+def check_tags(wanted: Iterable[str], known: Set[str]) -> None:
+    """`LookupFailed` for a tag no event has, with the closest ones."""
+    for tag in sorted(frozenset(tag.casefold() for tag in wanted) - known):
+        close = difflib.get_close_matches(tag, sorted(known), n=3, cutoff=0.6)
+        raise LookupFailed(f"no event is tagged {tag!r}{did_you_mean(close)}")
+
+
+def choose_while_reading(
+    data: bytes,
+    filters: Filters,
+    *,
+    sort: SortKey = "date",
+    reverse: bool = False,
+    limit: int | None = None,
+) -> tuple[Log, list[Event]] | None:
+    """`choose` for a large log still in bytes, in one pass that checks every event and keeps
+    only the chosen ones (`bulkload.scan`): the log (every registry, the chosen events) and the
+    chosen events in order. None when the log must be read the strict way."""
+    from timeline import bulkload
+
+    refused: list[LookupFailed] = []
+
+    def chooser(registries: Log) -> bulkload.Choice:
+        catalogue = Catalogue(registries.registry, registries.vocabulary, registries.eras, set())
+        try:
+            matcher = compile_filters(catalogue, filters, tags_known=False)
+        except LookupFailed as error:  # said once the whole log is known to be valid
+            refused.append(error)
+            return bulkload.Choice(lambda *facts: False, lambda event: False)
+        names = actor_names(registries.registry) if matcher.terms else {}
+        return bulkload.Choice(
+            functools.partial(_matches_facts, matcher),
+            functools.partial(matches_words, matcher=matcher, names=names),
+        )
+
+    scanned = bulkload.scan(data, chooser)
+    if scanned is None:
+        return None
+    if refused:
+        raise refused[0]
+    check_tags(filters.tags, scanned.tags)
+    ordered = sort_events(scanned.log.events, sort, reverse=reverse)
+    return scanned.log, ordered if limit is None else ordered[:limit]
+
+
 def date_range(log: Log, filters: Filters) -> tuple[int | None, int | None]:
     """The first and last seconds the filters ask for (--from, --to, --era), if they do."""
     matcher = compile_filters(Catalogue.of(log), filters)
@@ -282,18 +329,37 @@ def _era(eras: tuple[Era, ...], wanted: str) -> Era:
 
 
 def _matches(event: Event, matcher: Matcher, names: dict[str, str]) -> bool:
-    if matcher.types and event.type not in matcher.types:
+    facts = _matches_facts(
+        matcher, event.type, event.tags, event.earliest, event.latest, event.actor_ids
+    )
+    return facts and matches_words(event, matcher, names)
+
+
+def _matches_facts(
+    matcher: Matcher,
+    type_id: str,
+    tags: Sequence[str],
+    earliest: int,
+    latest: int,
+    actor_ids: Sequence[str],
+) -> bool:
+    """Every filter but --search, on an event's facts (its record need not exist yet)."""
+    if matcher.types and type_id not in matcher.types:
         return False
-    if matcher.tags and matcher.tags.isdisjoint(event.tags):
+    if matcher.tags and matcher.tags.isdisjoint(tags):
         return False
-    if matcher.start is not None and event.latest < matcher.start:
+    if matcher.start is not None and latest < matcher.start:
         return False
-    if matcher.stop is not None and event.earliest > matcher.stop:
+    if matcher.stop is not None and earliest > matcher.stop:
         return False
     if matcher.actor_sets:
-        taking_part = set(event.actor_ids)
+        taking_part = set(actor_ids)
         if any(taking_part.isdisjoint(wanted) for wanted in matcher.actor_sets):
             return False
+    return True
+
+
+def matches_words(event: Event, matcher: Matcher, names: dict[str, str]) -> bool:
     if matcher.terms:
         haystack = searchable_text(event, names)
         return all(term in haystack for term in matcher.terms)
