@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,9 +16,9 @@ from benchmarks.generate import CUSTOM_TYPE, ERAS, STATES, TAGS, TYPES, WORDS
 from benchmarks.generate import write_log as write_synthetic_log
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import SMALL
+from tests.conftest import FIXTURES, SMALL
 
-from timeline import cache, index
+from timeline import bulkload, cache, index, tables
 from timeline.dates import PartialDate
 from timeline.errors import LogError, LookupFailed
 from timeline.query import Filters, SortKey, find_event, related_events, select, selection_of
@@ -48,28 +47,42 @@ def _written_long_ago(path: Path) -> None:
 
 
 def _index_rows(log_path: Path) -> int:
-    target = index.index_file(log_path)
-    assert target is not None and target.exists()
-    with sqlite3.connect(target) as connection:
-        (count,) = connection.execute("SELECT count(*) FROM events").fetchone()
-    return int(count)
+    """How many events the log's index holds (it must match the log)."""
+    opened = index.open_index(log_path)
+    assert opened is not None
+    try:
+        return opened.count
+    finally:
+        opened.close()
 
 
 def _never_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(text: str, label: str) -> None:
-        raise AssertionError(f"{label} was parsed although its index matches")
+    def refuse(log_path: Path, defer_indexing: bool) -> None:
+        raise AssertionError(f"{log_path} was read whole although its index matches")
 
-    monkeypatch.setattr(index, "parse_log_text", refuse)
+    monkeypatch.setattr(index, "_read", refuse)
 
 
-def test_records_survive_encoding_exactly() -> None:
-    for path in (bundled_log_path(), SMALL):
+def test_records_are_read_again_exactly_from_where_the_index_says() -> None:
+    for path in (bundled_log_path(), SMALL, FIXTURES / "everything.json"):
         log = load_log(path)
-        assert [index.decode_event(index.encode_event(e)) for e in log.events] == list(log.events)
+        data = path.read_bytes()
+        surveyed = bulkload.survey(data)
+        assert surveyed is not None
+        assert surveyed.registries == log.with_events(())
+        reader = bulkload.Reader(surveyed.registries)
+        facts = surveyed.events
+        places = zip(facts.offsets, facts.lengths, strict=True)
+        again = [reader.event(data[offset : offset + length]) for offset, length in places]
+        assert again == list(log.events)
+        assert facts.ids == [event.id for event in log.events]
+        assert list(facts.earliest) == [event.earliest for event in log.events]
+        assert list(facts.latest) == [event.latest for event in log.events]
+        by_id = log.sources_by_id
+        for source_id, offset, length in surveyed.sources:
+            assert reader.source(data[offset : offset + length]) == by_id[source_id]
         assert [index.decode_actor(index.encode_actor(a)) for a in log.actors] == list(log.actors)
-        assert [index.decode_source(index.encode_source(s)) for s in log.sources] == list(
-            log.sources
-        )
+        assert [index.decode_era(index.encode_era(e)) for e in log.eras] == list(log.eras)
 
 
 @pytest.mark.usefixtures("indexed_everything")
@@ -121,8 +134,7 @@ def test_index_answers_exactly_as_select_does(
     filters, sort, reverse, limit = query
     full = load_log(synthetic)
     index.select_from_file(synthetic, Filters())  # builds the index if needed
-    status = synthetic.stat()
-    opened = index.open_index(synthetic, status)
+    opened = index.open_index(synthetic)
     assert opened is not None
     try:
         expected = select(full, filters, sort=sort, reverse=reverse, limit=limit, with_related=True)
@@ -402,7 +414,7 @@ def test_an_interrupted_build_leaves_no_temporary_file(
     def terminated(*args: object) -> None:
         raise SystemExit(143)  # what SIGTERM raises in the builder
 
-    monkeypatch.setattr(index, "_fill", terminated)
+    monkeypatch.setattr(tables, "write", terminated)
     with pytest.raises(SystemExit):
         index.select_from_file(small_copy, Filters())
     target = index.index_file(small_copy)

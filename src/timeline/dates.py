@@ -26,7 +26,7 @@ from typing import Literal
 Precision = Literal["year", "month", "day", "minute", "second", "open"]
 
 SECONDS_PER_DAY = 86_400
-# Deep time is bounded so that every instant fits in 64 bits (an SQLite integer): 100 billion
+# Deep time is bounded so that every instant fits in 64 bits (a column of the index): 100 billion
 # years is seven times the age of the universe.
 MAX_YEAR = 100_000_000_000
 OPEN = 2**63 - 1  # the latest second of an open end: later than any date

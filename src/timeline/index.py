@@ -1,46 +1,52 @@
-"""A derived SQLite index of a large log, so that a repeated query skips parsing and validating it.
+"""A derived index of a large log, so that a repeated query neither parses nor checks it again.
 
-The index is built from a log that was fully validated, and holds its records, encoded one to a
-row, beside the columns that filters and sorting need. It is filed under the log file's identity
-(device, inode, size, modification and change times). Any write to a file moves its change time,
-which no user can set back, so a changed log never matches its old index. A log written so shortly
-before it was indexed that a second write could share its timestamps is checked by a digest of its
-bytes instead, until that window has passed (the "racily clean" case of Git's index).
+The index holds narrow tables over the log's events, in date order: where each event's JSON
+lies in the log file, its first and last second, its place in title and id order, which events
+each actor, type and tag has, which events point at each event, and where each source lies. A
+query picks its events from these tables and reads just those events' bytes from the log
+itself (`bulkload.Reader`), so the index stays a fraction of the log's size.
+
+It is filed under the log file's identity (device, inode, size, modification and change times).
+Any write to a file moves its change time, which no user can set back, so a changed log never
+matches its old index; the log is opened once per query and checked again after it was read. A
+log written so shortly before it was indexed that a second write could share its timestamps is
+checked by a digest of its bytes instead, until that window has passed (the "racily clean" case
+of Git's index).
 
 The index is optional: when it cannot be read or written, commands load the log as usual.
 """
 
 from __future__ import annotations
 
+import bisect
+import collections
 import contextlib
 import fcntl
 import functools
-import json
+import operator
 import os
 import re
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from timeline.actors import Actors
 from timeline.cache import cache_folder, key
 from timeline.dates import PartialDate
-from timeline.errors import LookupFailed
+from timeline.errors import LogError, LookupFailed
 from timeline.model import (
     DEFAULT_TYPES,
     INVERSE_RELATION,
+    RELATION_TYPES,
     Actor,
-    ActorRef,
     Era,
     Event,
     EventType,
-    Location,
     Log,
-    Media,
-    Relation,
     Source,
     Vocabulary,
 )
@@ -52,61 +58,29 @@ from timeline.query import (
     Selection,
     SortKey,
     actor_names,
+    choose_while_reading,
     compile_filters,
     did_you_mean,
     find_event,
-    searchable_text,
+    matches_words,
     select,
     selection_of,
     suggest_ids,
 )
-from timeline.store import decode_text, file_identity, parse_log_text, read_log_file
+from timeline.store import decode_text, file_identity, parse_log, parse_log_text, read_log_file
 
 if TYPE_CHECKING:
-    import sqlite3
+    from timeline.bulkload import Reader, Survey
+    from timeline.tables import Table, TableFile, Texts
 
-# sqlite3 and hashlib are imported where used: a small log, never indexed, does not pay for them.
-
-# Bump when the tables or the encoding change; the package version covers changed rules.
-FORMAT = 2
+# Bump when the tables or their meaning change; the package version covers changed rules.
+FORMAT = 3
 # Below this size, parsing the log is about as quick as opening an index.
 MIN_BYTES = 1 << 20
 # How close to a file's last write its timestamps may not yet tell two writes apart.
 RACY_NS = 2_000_000_000
 SWITCH_ENV = "TIMELINE_INDEX"
-
-_TABLES = """
-CREATE TABLE meta (
-    format INTEGER, program TEXT, device INTEGER, inode INTEGER, size INTEGER,
-    mtime_ns INTEGER, ctime_ns INTEGER, indexed_ns INTEGER, digest TEXT,
-    title TEXT, description TEXT, schema_url TEXT, tags TEXT, types TEXT, eras TEXT
-);
-CREATE TABLE actors (position INTEGER PRIMARY KEY, record TEXT NOT NULL);
-CREATE TABLE sources (id TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE events (
-    position INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL,
-    earliest INTEGER NOT NULL, latest INTEGER NOT NULL, title_key TEXT NOT NULL,
-    haystack TEXT NOT NULL, record TEXT NOT NULL
-);
-CREATE TABLE event_actors (actor TEXT NOT NULL, position INTEGER NOT NULL);
-CREATE TABLE event_tags (tag TEXT NOT NULL, position INTEGER NOT NULL);
-CREATE TABLE relations (
-    target TEXT NOT NULL, position INTEGER NOT NULL, ordinal INTEGER NOT NULL, rel TEXT NOT NULL
-);
-"""
-_INDEXES = """
-CREATE UNIQUE INDEX events_by_id ON events (id);
-CREATE INDEX events_by_date ON events (earliest, latest);
-CREATE INDEX events_by_actor ON event_actors (actor, position);
-CREATE INDEX events_by_tag ON event_tags (tag, position);
-CREATE INDEX relations_by_target ON relations (target, position, ordinal);
-"""
-_TITLE = "json_extract(record, '$[1]')"  # the title's place in an encoded event
-_ORDER = {
-    "date": ("earliest", "latest", "position"),
-    "title": ("title_key", "earliest", "latest", "position"),
-    "id": ("id",),
-}
+SUFFIX = ".index"
 
 
 def select_from_file(
@@ -121,15 +95,22 @@ def select_from_file(
 ) -> Selection:
     """`query.select` over the log at `log_path`: the same `Selection`, from the index if it can.
 
-    A large log is answered from its index when the index matches the file, and indexed after a
-    full load when not: at once, or with `defer_indexing` by `build_deferred_indexes`.
+    A large log is answered from its index when the index matches the file. When not, its first
+    query reads it in one pass that keeps only the chosen events, and the log is indexed
+    afterwards: at once, or with `defer_indexing` by `build_deferred_indexes`.
     """
     with _fresh_index(log_path) as index:
         if index is not None:
             with contextlib.suppress(*_damaged()):
                 events = index.select(filters, sort=sort, reverse=reverse, limit=limit)
                 return index.selection(events, with_related=with_related)
-    log = _load(log_path, defer_indexing)
+    data, worth = _read(log_path, defer_indexing)
+    if worth and not with_related:
+        chosen = choose_while_reading(data, filters, sort=sort, reverse=reverse, limit=limit)
+        if chosen is not None:
+            log, events = chosen
+            return selection_of(log, events)
+    log = _parse(data, log_path)
     return select(log, filters, sort=sort, reverse=reverse, limit=limit, with_related=with_related)
 
 
@@ -142,9 +123,31 @@ def show_from_file(
             with contextlib.suppress(*_damaged()):
                 event = index.find(event_id)
                 return index.selection([event], with_related=True), event
-    log = _load(log_path, defer_indexing)
+    log = load_from_file(log_path, defer_indexing=defer_indexing)
     event = find_event(log, event_id)
     return selection_of(log, [event], with_related=True), event
+
+
+def load_from_file(log_path: Path, *, defer_indexing: bool = False) -> Log:
+    """The whole log at `log_path`, parsed and checked; indexed afterwards if it is large."""
+    data, _ = _read(log_path, defer_indexing)
+    return _parse(data, log_path)
+
+
+def csv_lines_from_index(
+    log_path: Path,
+    filters: Filters,
+    *,
+    sort: SortKey = "date",
+    reverse: bool = False,
+    limit: int | None = None,
+) -> list[bytes] | None:
+    """`Index.csv_lines` if the log at `log_path` has a matching index; else None."""
+    with _fresh_index(log_path) as index:
+        if index is not None:
+            with contextlib.suppress(*_damaged()):
+                return index.csv_lines(filters, sort=sort, reverse=reverse, limit=limit)
+    return None
 
 
 def completions_from_index(log_path: Path, prefix: str) -> list[tuple[str, str]] | None:
@@ -156,21 +159,20 @@ def completions_from_index(log_path: Path, prefix: str) -> list[tuple[str, str]]
     return None
 
 
-# What a damaged index can raise while it is read (never a lookup's own `LookupFailed`).
-def _damaged() -> tuple[type[Exception], ...]:
-    import sqlite3
+class Stale(Exception):
+    """The log changed while its index was being used: the log itself must answer."""
 
-    return (sqlite3.Error, ValueError, TypeError, KeyError)
+
+# What a damaged or stale index can raise while it is read (never a lookup's `LookupFailed`).
+def _damaged() -> tuple[type[Exception], ...]:
+    from timeline.fastload import Unsure
+
+    return (Stale, Unsure, OSError, ValueError, TypeError, KeyError, IndexError)
 
 
 @contextlib.contextmanager
 def _fresh_index(log_path: Path) -> Iterator[Index | None]:
-    try:
-        status = log_path.stat()
-    except OSError:
-        yield None
-        return
-    index = open_index(log_path, status) if stat.S_ISREG(status.st_mode) else None
+    index = open_index(log_path)
     try:
         yield index
     finally:
@@ -178,22 +180,24 @@ def _fresh_index(log_path: Path) -> Iterator[Index | None]:
             index.close()
 
 
-def _load(log_path: Path, defer_indexing: bool) -> Log:
-    started_ns = time.time_ns()
+def _read(log_path: Path, defer_indexing: bool) -> tuple[bytes, bool]:
+    """The log's bytes, and whether it is a file worth indexing; if it is, its index is built
+    (now, or once the command is done with `defer_indexing`)."""
     data, status = read_log_file(log_path)
-    if status is not None and not (stat.S_ISREG(status.st_mode) and worth_indexing(status)):
-        status = None  # a small log, or not a regular file: nothing to index
-    digest = _digest(data) if status is not None and _racy(status, started_ns) else None
-    text = decode_text(data, str(log_path))
-    del data  # a large log's bytes, text and parsed document are never all held at once
-    log = parse_log_text(text, str(log_path))
-    if status is not None:
-        build = functools.partial(write_index, log_path, status, log, digest, started_ns)
+    worth = status is not None and stat.S_ISREG(status.st_mode) and worth_indexing(status)
+    if worth and index_file(log_path) is not None:
+        build = functools.partial(index_from_file, log_path)
         if defer_indexing:
             _deferred.append(build)
         else:
             build()
-    return log
+    return data, worth
+
+
+def _parse(data: bytes, log_path: Path) -> Log:
+    if len(data) >= MIN_BYTES:
+        return parse_log(data, str(log_path))
+    return parse_log_text(decode_text(data, str(log_path)), str(log_path))
 
 
 _deferred: list[Callable[[], None]] = []
@@ -203,7 +207,8 @@ def build_deferred_indexes(*, detach: bool = True) -> None:
     """Build the indexes `select_from_file` put off, in a detached child process (or here).
 
     Called once a command's output is complete, so that the first query of a large log costs no
-    more than loading it; the index is ready for the next one (like Git's detached auto-gc).
+    more than loading it; the index is ready for the next one (like Git's detached auto-gc). The
+    child runs at the lowest priority, so that the user's next command does not feel it.
     """
     if not _deferred:
         return
@@ -223,6 +228,8 @@ def build_deferred_indexes(*, detach: bool = True) -> None:
         return
     try:
         os.setsid()  # out of the terminal's process group: Ctrl-C and hang-ups are not for it
+        with contextlib.suppress(OSError):
+            os.nice(19)
         nowhere = os.open(os.devnull, os.O_RDWR)
         for descriptor in (0, 1, 2):  # let pipes from the command close now
             os.dup2(nowhere, descriptor)
@@ -237,7 +244,7 @@ def index_file(log_path: Path) -> Path | None:
     if os.environ.get(SWITCH_ENV, "").strip().lower() in {"off", "0", "no", "false"}:
         return None
     folder = cache_folder()
-    return None if folder is None else folder / f"index-{key(log_path)}.sqlite"
+    return None if folder is None else folder / f"index-{key(log_path)}{SUFFIX}"
 
 
 def worth_indexing(status: os.stat_result) -> bool:
@@ -245,27 +252,47 @@ def worth_indexing(status: os.stat_result) -> bool:
 
 
 class Index:
-    """An open index that matches its log file: query it like `query.select` over the log."""
+    """An open index and the log file it matches: query it like `query.select` over the log."""
 
-    def __init__(self, connection: sqlite3.Connection, meta: sqlite3.Row) -> None:
-        self._connection = connection
-        self._meta = meta
-        self.actors = Actors(
-            decode_actor(record)
-            for (record,) in connection.execute("SELECT record FROM actors ORDER BY position")
-        )
-        types = json.loads(meta["types"])
+    def __init__(self, tables: TableFile, log_descriptor: int) -> None:
+        from timeline.bulkload import Reader
+
+        header = tables.header
+        self._tables = tables
+        self._log = log_descriptor
+        self._identity = tuple(header["identity"])
+        self.actors = Actors(decode_actor(record) for record in header["actors"])
+        types = header["types"]
         self.declared_types = None if types is None else tuple(EventType(*t) for t in types)
-        self.eras = tuple(decode_era(era) for era in json.loads(meta["eras"]))
+        self.eras = tuple(decode_era(era) for era in header["eras"])
         self.vocabulary = Vocabulary(
             DEFAULT_TYPES if self.declared_types is None else self.declared_types
         )
-        self.catalogue = Catalogue(
-            self.actors, self.vocabulary, self.eras, set(json.loads(meta["tags"]))
+        self.catalogue = Catalogue(self.actors, self.vocabulary, self.eras, set(header["tags"]))
+        self.title: str = header["title"]
+        self.description: str | None = header["description"]
+        self.count: int = header["count"]
+        self._registries = Log(
+            self.title,
+            self.description,
+            tuple(self.actors),
+            schema_url=header["schema_url"],
+            types=self.declared_types,
+            eras=self.eras,
         )
+        self._reader: Reader = Reader(self._registries)
+        self._postings: dict[str, dict[str, list[int]]] = header["postings"]
+        self._offset = tables.numbers("offset")
+        self._length = tables.numbers("length")
+        self._earliest = tables.numbers("earliest")
+        self._latest = tables.numbers("latest")
+        self._position = tables.numbers("position")
+        self._events: dict[int, Event] = {}  # by rank (place in date order)
 
     def close(self) -> None:
-        self._connection.close()
+        self._tables.close()
+        with contextlib.suppress(OSError):
+            os.close(self._log)
 
     def select(
         self,
@@ -275,234 +302,477 @@ class Index:
         reverse: bool = False,
         limit: int | None = None,
     ) -> list[Event]:
-        """What `query.select(log, ...)` gives for the indexed log, from SQL."""
+        """What `query.select(log, ...)` chooses from the indexed log."""
+        chosen = self._event_list(self._ranks(filters, sort, reverse, limit))
+        self._still_the_same()
+        return chosen
+
+    def csv_lines(
+        self,
+        filters: Filters,
+        *,
+        sort: SortKey = "date",
+        reverse: bool = False,
+        limit: int | None = None,
+    ) -> list[bytes]:
+        """The ready-made lines `render.delimited.event_line` gives for the events `select`
+        chooses, without reading them: the CSV export of a file or pipe."""
+        position = self._position
+        chosen = [position[rank] for rank in self._ranks(filters, sort, reverse, limit)]
+        self._still_the_same()
+        return self._tables.pieces("rows", self._tables.numbers("row_offset"), chosen)
+
+    def _ranks(
+        self, filters: Filters, sort: SortKey, reverse: bool, limit: int | None
+    ) -> Sequence[int]:
         matcher = compile_filters(self.catalogue, filters)
-        where, parameters = _conditions(matcher)
-        direction = " DESC" if reverse else ""
-        order = ", ".join(column + direction for column in _ORDER[sort])
-        sql = f"SELECT record FROM events WHERE {where} ORDER BY {order}"
-        if limit is not None:
-            sql += " LIMIT ?"
-            parameters.append(limit)
-        return [decode_event(record) for (record,) in self._connection.execute(sql, parameters)]
+        ranks = self._candidates(matcher)
+        if matcher.terms:
+            ranks = self._saying(ranks, matcher)
+        if sort != "date":
+            places = self._tables.numbers("title_place" if sort == "title" else "id_place")
+            ranks = sorted(ranks, key=places.__getitem__)
+        if reverse:
+            ranks = ranks[::-1]
+        return ranks if limit is None else ranks[:limit]
+
+    def _candidates(self, matcher: Matcher) -> Sequence[int]:
+        """The ranks of the events matching every filter but --search, in date order."""
+        groups = [self._having("actors", wanted) for wanted in matcher.actor_sets]
+        if matcher.types:
+            groups.append(self._having("types", matcher.types))
+        if matcher.tags:
+            groups.append(self._having("tags", matcher.tags))
+        start, stop = matcher.start, matcher.stop
+        earliest, latest = self._earliest, self._latest
+        ranks: Sequence[int]
+        if groups:
+            groups.sort(key=len)
+            ranks = groups[0]
+            for other in groups[1:]:
+                among = set(other)
+                ranks = [rank for rank in ranks if rank in among]
+            if stop is not None:
+                ranks = [rank for rank in ranks if earliest[rank] <= stop]
+        else:  # date order: the events that start by `stop` come first
+            ranks = range(self.count if stop is None else bisect.bisect_right(earliest, stop))
+        if start is not None:
+            ranks = [rank for rank in ranks if latest[rank] >= start]
+        return ranks
+
+    def _having(self, kind: str, keys: Iterable[str]) -> list[int]:
+        """The ranks of the events with any of `keys` (actor ids, types or tags), in order."""
+        directory = self._postings[kind]
+        postings = self._tables.numbers("postings")
+        runs = [postings[slice(*directory[key])] for key in keys if key in directory]
+        if len(runs) == 1:
+            return runs[0].tolist()
+        return sorted(set().union(*runs))
+
+    def _saying(self, ranks: Sequence[int], matcher: Matcher) -> list[int]:
+        """The ranks among `ranks` whose event has every search term (`query.matches_words`).
+
+        An event's JSON, folded, holds each of its texts folded unless it has an escape; so an
+        event whose JSON lacks a term, has no escape and has no actor whose names hold the term
+        is passed over without being read into a record."""
+        names = actor_names(self.actors)
+        by_term = {
+            term: frozenset(a for a, said in names.items() if term in said.casefold())
+            for term in matcher.terms
+        }
+        kept: list[int] = []
+        for rank in ranks:
+            data = self._bytes(rank)
+            if b"\\" not in data:
+                text = str(data, "utf-8").casefold()
+                event_actors: set[str] | None = None
+                possible = True
+                for term, actors in by_term.items():
+                    if term in text:
+                        continue
+                    if event_actors is None:
+                        event_actors = set(self._event(rank).actor_ids)
+                    if event_actors.isdisjoint(actors):
+                        possible = False
+                        break
+                if not possible:
+                    continue
+            if matches_words(self._event(rank), matcher, names):
+                kept.append(rank)
+        return kept
 
     def find(self, event_id: str) -> Event:
         """What `query.find_event` gives: the event with this id (any case), else `LookupFailed`."""
+        ids = self._ids()
         for wanted in dict.fromkeys([event_id, event_id.strip().casefold()]):
-            row = self._connection.execute(
-                "SELECT record FROM events WHERE id = ?", (wanted,)
-            ).fetchone()
-            if row is not None:
-                return decode_event(row[0])
+            place = ids.find(wanted)
+            if place is not None:
+                event = self._event(self._tables.numbers("id_rank")[place])
+                self._still_the_same()
+                return event
         raise LookupFailed(f"no event with id {event_id!r}{did_you_mean(self._suggest(event_id))}")
 
     def _suggest(self, text: str) -> list[str]:
-        """Close ids and titles, looked for among a few thousand likely events rather than all
-        (each found through the index of ids): the ids next to `text` in sorted order (a slip
-        near the end), ids that share its start, and ids containing one of its words."""
+        """Close ids and titles, looked for among a few thousand likely events rather than all:
+        the ids next to `text` in sorted order (a slip near the end), ids that share its start,
+        and ids containing one of its words; in the log's order, as `suggest_events` sees them."""
         folded = text.strip().casefold()
-        query = self._connection.execute
-        pick = f"SELECT id, {_TITLE} FROM events WHERE"
-        rows = [
-            *query(f"{pick} id >= ? ORDER BY id LIMIT 100", (folded,)),
-            *query(f"{pick} id < ? ORDER BY id DESC LIMIT 100", (folded,)),
-            *query(
-                f"{pick} id >= ? AND id < ? LIMIT 1000", (folded[:3], folded[:3] + "\U0010ffff")
-            ),
-        ]
+        ids = self._ids()
+        at = bisect.bisect_left(ids, folded)
+        places = [*range(max(0, at - 100), min(len(ids), at + 100))]
+        places += ids.span(folded[:3], folded[:3] + "\U0010ffff")[:1000]
         for word in [word for word in re.split(r"[\W_]+", folded) if len(word) >= 3][:3]:
-            # Ids alone first: that scan reads the narrow index of ids, not the events.
-            ids = [
-                found
-                for (found,) in query(
-                    "SELECT id FROM events WHERE instr(id, ?) > 0 LIMIT 500", (word,)
-                )
-            ]
-            rows += query(f"{pick} id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
-        return suggest_ids(list(dict.fromkeys(rows)), text)
+            places += ids.containing(word, 500)
+        id_rank = self._tables.numbers("id_rank")
+        in_file_order = sorted(set(places), key=lambda place: self._position[id_rank[place]])
+        title = self._reader.title
+        candidates = [(ids[place], title(self._bytes(id_rank[place]))) for place in in_file_order]
+        self._still_the_same()
+        return suggest_ids(candidates, text)
 
     def ids_and_titles(self, prefix: str, limit: int = 500) -> list[tuple[str, str]]:
         """Events whose id starts with `prefix` in any case, for shell completion."""
         folded = prefix.casefold()
-        rows = self._connection.execute(
-            f"SELECT id, {_TITLE} FROM events WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-            (folded, folded + "\U0010ffff", limit),  # the range of ids that start with it
-        )
-        return [(event_id, title) for event_id, title in rows]
+        ids = self._ids()
+        id_rank = self._tables.numbers("id_rank")
+        found = [
+            (ids[place], self._reader.title(self._bytes(id_rank[place])))
+            for place in ids.span(folded, folded + "\U0010ffff")[:limit]
+        ]
+        self._still_the_same()
+        return found
 
     def selection(self, events: list[Event], *, with_related: bool = False) -> Selection:
         """What `query.selection_of` gives for these events of the indexed log."""
-        cited = list(dict.fromkeys(source for event in events for source in event.sources))
-        rows = self._connection.execute(
-            "SELECT id, record FROM sources WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(cited),),
-        )
-        found = dict(rows)
-        return Selection(
-            title=self._meta["title"],
-            description=self._meta["description"],
+        cited = dict.fromkeys(source for event in events for source in event.sources)
+        selection = Selection(
+            title=self.title,
+            description=self.description,
             events=tuple(events),
             actors=Actors(self.actors.closure(ref.id for event in events for ref in event.actors)),
-            sources={s: decode_source(found[s]) for s in cited if s in found},
+            sources=self._sources(cited),
             related=self._related(events) if with_related else None,
             vocabulary=self.vocabulary,
             eras=self.eras,
         )
+        self._still_the_same()
+        return selection
+
+    def _sources(self, wanted: Iterable[str]) -> dict[str, Source]:
+        ids = self._tables.texts("source_ids")
+        offsets = self._tables.numbers("source_offset")
+        lengths = self._tables.numbers("source_length")
+        found: dict[str, Source] = {}
+        for source_id in wanted:
+            place = ids.find(source_id)
+            if place is not None:
+                data = self._pread(lengths[place], offsets[place])
+                found[source_id] = self._reader.source(data)
+        return found
 
     def _related(self, events: list[Event]) -> dict[str, tuple[Related, ...]]:
         """What `query.selection_of` gives: relations declared, then those pointing at each."""
-        declared_ids = sorted({rel.id for event in events for rel in event.related})
-        declared = {
-            found.id: found
-            for found in (
-                decode_event(record)
-                for (record,) in self._connection.execute(
-                    "SELECT record FROM events WHERE id IN (SELECT value FROM json_each(?))",
-                    (json.dumps(declared_ids),),
-                )
-            )
-        }
-        incoming: dict[str, list[Related]] = {}
-        rows = self._connection.execute(
-            "SELECT relations.target, relations.rel, events.record FROM relations"
-            " JOIN events ON events.position = relations.position"
-            " WHERE relations.target IN (SELECT value FROM json_each(?))"
-            " ORDER BY relations.position, relations.ordinal",
-            (json.dumps(sorted({event.id for event in events})),),
+        ids = self._ids()
+        id_rank = self._tables.numbers("id_rank")
+        targets = self._tables.texts("rel_targets")
+        declarers = self._tables.numbers("rel_rank")
+        kinds = self._tables.numbers("rel_kind")
+        related: dict[str, tuple[Related, ...]] = {}
+        for event in events:
+            found: list[Related] = []
+            for relation in event.related:
+                place = ids.find(relation.id)
+                if place is not None:
+                    other = self._event(id_rank[place])
+                    found.append(Related(relation.rel, other, outgoing=True))
+            for place in targets.span(event.id, event.id + "\0"):
+                kind = INVERSE_RELATION[RELATION_TYPES[kinds[place]]]
+                found.append(Related(kind, self._event(declarers[place]), outgoing=False))
+            related[event.id] = tuple(found)
+        return related
+
+    def log(self) -> Log:
+        """The whole log, every event read again from the file (in its order) without checking
+        the log whole again: the index was made from it whole."""
+        in_file_order = self._tables.numbers("in_file_order")
+        data = self._pread(self._identity[2], 0)
+        offsets, lengths = self._offset, self._length
+        event = self._reader.event
+        events = tuple(
+            event(data[offsets[rank] : offsets[rank] + lengths[rank]]) for rank in in_file_order
         )
-        for target, rel, record in rows:
-            incoming.setdefault(target, []).append(
-                Related(INVERSE_RELATION[rel], decode_event(record), outgoing=False)
-            )
-        return {
-            event.id: (
-                *(
-                    Related(rel.rel, declared[rel.id], outgoing=True)
-                    for rel in event.related
-                    if rel.id in declared
-                ),
-                *incoming.get(event.id, ()),
-            )
-            for event in events
-        }
-
-
-def _conditions(matcher: Matcher) -> tuple[str, list[Any]]:
-    clauses: list[str] = ["1"]
-    parameters: list[Any] = []
-
-    def among(values: Iterable[str]) -> str:
-        parameters.append(json.dumps(sorted(values)))
-        return "(SELECT value FROM json_each(?))"
-
-    if matcher.types:
-        clauses.append(f"type IN {among(matcher.types)}")
-    if matcher.tags:
-        clauses.append(
-            f"position IN (SELECT position FROM event_tags WHERE tag IN {among(matcher.tags)})"
+        sources = self._tables.numbers("source_offset"), self._tables.numbers("source_length")
+        in_order = sorted(range(len(sources[0])), key=sources[0].__getitem__)
+        registry = tuple(
+            self._reader.source(data[sources[0][place] : sources[0][place] + sources[1][place]])
+            for place in in_order
         )
-    if matcher.start is not None:
-        clauses.append("latest >= ?")
-        parameters.append(matcher.start)
-    if matcher.stop is not None:
-        clauses.append("earliest <= ?")
-        parameters.append(matcher.stop)
-    for wanted in matcher.actor_sets:
-        clauses.append(
-            f"position IN (SELECT position FROM event_actors WHERE actor IN {among(wanted)})"
+        self._still_the_same()
+        return Log(
+            self.title,
+            self.description,
+            tuple(self.actors),
+            registry,
+            events,
+            self._registries.schema_url,
+            self.declared_types,
+            self.eras,
         )
-    for term in matcher.terms:
-        clauses.append("instr(haystack, ?) > 0")
-        parameters.append(term)
-    return " AND ".join(clauses), parameters
+
+    def _ids(self) -> Texts:
+        return self._tables.texts("ids")
+
+    def _event_list(self, ranks: Iterable[int]) -> list[Event]:
+        return [self._event(rank) for rank in ranks]
+
+    def _event(self, rank: int) -> Event:
+        found = self._events.get(rank)
+        if found is None:
+            found = self._events[rank] = self._reader.event(self._bytes(rank))
+        return found
+
+    def _bytes(self, rank: int) -> bytes:
+        return self._pread(self._length[rank], self._offset[rank])
+
+    def _pread(self, length: int, offset: int) -> bytes:
+        data = os.pread(self._log, length, offset)
+        if len(data) != length:
+            raise Stale
+        return data
+
+    def _still_the_same(self) -> None:
+        """`Stale` if the log was written to while it was being read."""
+        if file_identity(os.fstat(self._log)) != self._identity:
+            raise Stale
 
 
-def open_index(log_path: Path, status: os.stat_result) -> Index | None:
+def open_index(log_path: Path) -> Index | None:
     """The index of the log at `log_path` if it matches the file as it is now, else None."""
-    target = index_file(log_path) if worth_indexing(status) else None
+    target = index_file(log_path)
     if target is None:
         return None
-    import sqlite3
-    import urllib.parse
+    from timeline.tables import TableFile
 
     try:
-        uri = "file:" + urllib.parse.quote(str(target.absolute())) + "?mode=rw"
-        connection = sqlite3.connect(uri, uri=True)
-    except sqlite3.Error:
+        log = os.open(log_path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
         return None
     try:
-        connection.row_factory = sqlite3.Row
-        meta = connection.execute("SELECT * FROM meta").fetchone()
-        if meta is None or not _matches(meta, status, log_path, connection):
-            connection.close()
+        status = os.fstat(log)
+        if not stat.S_ISREG(status.st_mode) or not worth_indexing(status):
+            os.close(log)
             return None
-        connection.row_factory = None
-        return Index(connection, meta)
+        descriptor = os.open(target, os.O_RDWR)
+        try:
+            tables = TableFile(descriptor)
+            matches = False
+            try:
+                matches = _matches(tables, descriptor, status, log)
+                if matches:
+                    return Index(tables, log)
+            finally:
+                if not matches:
+                    tables.close()
+        finally:
+            os.close(descriptor)
+        os.close(log)
+        return None
     except _damaged():
-        connection.close()
+        with contextlib.suppress(OSError):
+            os.close(log)
         return None
 
 
-def _matches(
-    meta: sqlite3.Row, status: os.stat_result, log_path: Path, connection: sqlite3.Connection
-) -> bool:
-    identity = (meta["device"], meta["inode"], meta["size"], meta["mtime_ns"], meta["ctime_ns"])
-    if (meta["format"], meta["program"]) != (FORMAT, _program()):
+def _matches(tables: TableFile, descriptor: int, status: os.stat_result, log: int) -> bool:
+    from timeline.tables import stamp
+
+    header = tables.header
+    if (header.get("format"), header.get("program")) != (FORMAT, _program()):
         return False
-    if identity != file_identity(status):
+    if tuple(header["identity"]) != file_identity(status):
         return False
-    if not _racy(status, meta["indexed_ns"]):
+    if not _racy(status, tables.stamp):
         return True
     # Written just before it was indexed: only the bytes can tell.
-    try:
-        digest = _digest(log_path.read_bytes())
-    except OSError:
-        return False
-    if digest != meta["digest"]:
+    if _digest(os.pread(log, status.st_size, 0)) != header["digest"]:
         return False
     checked_ns = time.time_ns()
     if not _racy(status, checked_ns):
-        with contextlib.suppress(OSError, *_damaged()), connection:
-            connection.execute("UPDATE meta SET indexed_ns = ?", (checked_ns,))
+        with contextlib.suppress(OSError):
+            stamp(descriptor, checked_ns)
     return True
 
 
-def write_index(
-    log_path: Path, status: os.stat_result, log: Log, digest: str | None, started_ns: int
-) -> None:
-    """File `log` (validated, read with `status` from `started_ns`) as the log's index.
+def index_from_file(log_path: Path) -> None:
+    """Read the log at `log_path`, check it whole, and file its index, if it is worth one.
 
-    `digest` is that of the bytes read, needed when the file was written just before (`_racy`).
-
-    Written whole to a temporary file and renamed into place; any failure leaves no index.
+    Every table is written to a temporary file, renamed into place only when complete (so the
+    index becomes visible whole, or not at all); any failure leaves no index.
     """
-    target = index_file(log_path) if worth_indexing(status) else None
-    if target is None or (digest is None and _racy(status, started_ns)):
-        return  # (a log written just before it was read can be indexed only with its digest)
-    import sqlite3
+    target = index_file(log_path)
+    if target is None:
+        return
+    started_ns = time.time_ns()
+    try:
+        data, status = read_log_file(log_path)
+    except LogError:  # the next command says what is wrong with it
+        return
+    if status is None or not stat.S_ISREG(status.st_mode) or not worth_indexing(status):
+        return
+    import tempfile
 
+    from timeline import tables
+    from timeline.bulkload import Rows, survey
+    from timeline.render.delimited import event_lines
+
+    # A log written just before it was read can be indexed only with its digest.
+    digest = _digest(data) if _racy(status, started_ns) else None
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with _builder_lock(target) as alone:
+        with (
+            _builder_lock(target) as alone,
+            tempfile.TemporaryFile(dir=target.parent) as first,
+            tempfile.TemporaryFile(dir=target.parent) as second,
+        ):
             if not alone:
                 return  # another process is indexing this log right now
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-            connection = sqlite3.connect(temporary)
-            try:
-                _fill(connection, status, log, digest, started_ns)
-            finally:
-                connection.close()
-            temporary.chmod(0o600)  # it holds the log's text, which may be private
-            with temporary.open("rb") as stream:
+            surveyed = survey(data, Rows(event_lines, (first, second)))
+            del data
+            if surveyed is None:
+                return  # the log is not valid, or needs the strict reader: it answers itself
+            header, columns = _tables(surveyed)
+            columns["rows"] = tables.Spliced((first, second))
+            header.update(
+                format=FORMAT,
+                program=_program(),
+                identity=list(file_identity(status)),
+                digest=digest,
+                rows="csv",
+            )
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as stream:  # private: it holds the log's text
+                tables.write(stream, header, columns, started_ns)
+                stream.flush()
                 os.fsync(stream.fileno())
             temporary.replace(target)
-    except (OSError, sqlite3.Error):
+    except (OSError, OverflowError):
         pass  # no index this time; the log itself answers
     finally:  # also when interrupted (SIGTERM raises SystemExit)
         with contextlib.suppress(OSError):
             temporary.unlink()
+
+
+def _tables(surveyed: Survey) -> tuple[dict[str, Any], dict[str, Table]]:
+    """The header and tables of an index. Events are numbered by rank: their place in date
+    order (earliest, latest, place in the file), the order `query.sort_events` gives."""
+    from timeline.tables import text_column
+
+    facts = surveyed.events
+    count = len(facts)
+    in_date_order = sorted(range(count), key=facts.latest.__getitem__)
+    in_date_order.sort(key=facts.earliest.__getitem__)  # stable: by earliest, latest, place
+
+    pick = operator.itemgetter(*in_date_order, 0)  # (a tuple, even of one event)
+
+    def ranked(column: Sequence[Any]) -> list[Any]:
+        """`column` (one entry per event, in the file's order) in date order."""
+        return list(pick(column))[:count] if count else []
+
+    columns: dict[str, Table] = {
+        "offset": array("Q", ranked(facts.offsets)),
+        "length": array("Q", ranked(facts.lengths)),
+        "earliest": array("q", ranked(facts.earliest)),
+        "latest": array("q", ranked(facts.latest)),
+        "position": array("I", in_date_order),
+    }
+    columns["in_file_order"] = rank_of = _places(in_date_order)
+    title_keys = ranked(facts.title_keys)
+    columns["title_place"] = _places(sorted(range(count), key=title_keys.__getitem__))
+    ids = ranked(facts.ids)
+    by_id = sorted(range(count), key=ids.__getitem__)
+    columns["ids"], columns["ids@"] = text_column([ids[rank] for rank in by_id])
+    columns["id_rank"] = array("I", by_id)
+    columns["id_place"] = _places(by_id)
+
+    postings = array("I")
+    directory: dict[str, dict[str, list[int]]] = {}
+    for kind, having in (
+        ("actors", _postings(ranked(facts.actor_ids))),
+        ("types", _postings(ranked(facts.types), single=True)),
+        ("tags", _postings(ranked(facts.tags), once=True)),
+    ):
+        directory[kind] = {}
+        for name, ranks in having.items():
+            directory[kind][name] = [len(postings), len(postings) + len(ranks)]
+            postings.extend(ranks)
+    columns["postings"] = postings
+
+    row_offset = array("Q", [0])
+    end = 0
+    for length in facts.rows:  # rows lie in the file's order
+        end += length
+        row_offset.append(end)
+    columns["row_offset"] = row_offset
+
+    kind_code = {kind: code for code, kind in enumerate(RELATION_TYPES)}
+    pointing = sorted(
+        (relation.id, at, ordinal, relation.rel)
+        for at, relations in enumerate(facts.related)
+        if relations
+        for ordinal, relation in enumerate(relations)
+    )
+    columns["rel_targets"], columns["rel_targets@"] = text_column([row[0] for row in pointing])
+    columns["rel_rank"] = array("I", [rank_of[row[1]] for row in pointing])
+    columns["rel_kind"] = array("B", [kind_code[row[3]] for row in pointing])
+
+    sources = sorted(surveyed.sources)
+    columns["source_ids"], columns["source_ids@"] = text_column([row[0] for row in sources])
+    columns["source_offset"] = array("Q", [row[1] for row in sources])
+    columns["source_length"] = array("Q", [row[2] for row in sources])
+
+    registries = surveyed.registries
+    header: dict[str, Any] = {
+        "title": registries.title,
+        "description": registries.description,
+        "schema_url": registries.schema_url,
+        "types": None if registries.types is None else [list(t) for t in registries.types],
+        "eras": [encode_era(era) for era in registries.eras],
+        "actors": [encode_actor(actor) for actor in registries.actors],
+        "tags": sorted(surveyed.tags),
+        "count": count,
+        "postings": directory,
+    }
+    return header, columns
+
+
+def _postings(keys: list[Any], *, once: bool = False, single: bool = False) -> dict[str, list[int]]:
+    """For each key, the ranks of the events that have it (`keys[rank]`, a tuple of keys, or
+    with `single` one key), in order; with `once`, a key an event has twice counts once."""
+    having: dict[str, list[int]] = collections.defaultdict(list)
+    if single:
+        for rank, name in enumerate(keys):
+            having[name].append(rank)
+        return having
+    if not once:
+        for rank, names in enumerate(keys):
+            for name in names:
+                having[name].append(rank)
+        return having
+    for rank, names in enumerate(keys):
+        for name in names:
+            found = having[name]
+            if not found or found[-1] != rank:
+                found.append(rank)
+    return having
+
+
+def _places(order: Sequence[int]) -> array[int]:
+    """For each rank, its place in `order` (a list of ranks)."""
+    places = array("I", bytes(4 * len(order)))
+    for place, rank in enumerate(order):
+        places[rank] = place
+    return places
 
 
 @contextlib.contextmanager
@@ -528,87 +798,10 @@ def is_being_built(log_path: Path) -> bool:
         return False
 
 
-def _fill(
-    connection: sqlite3.Connection,
-    status: os.stat_result,
-    log: Log,
-    digest: str | None,
-    started_ns: int,
-) -> None:
-    connection.execute("PRAGMA journal_mode = OFF")
-    connection.execute("PRAGMA synchronous = OFF")
-    connection.executescript(_TABLES)
-    names = actor_names(log.registry)
-    tags = sorted({tag for event in log.events for tag in event.tags})
-    with connection:
-        connection.execute(
-            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                FORMAT,
-                _program(),
-                *file_identity(status),
-                started_ns,
-                digest,
-                log.title,
-                log.description,
-                log.schema_url,
-                json.dumps(tags),
-                json.dumps(None if log.types is None else [list(t) for t in log.types]),
-                _dumps([encode_era(era) for era in log.eras]),
-            ),
-        )
-        connection.executemany(
-            "INSERT INTO actors VALUES (?, ?)",
-            ((position, encode_actor(actor)) for position, actor in enumerate(log.actors)),
-        )
-        connection.executemany(
-            "INSERT INTO sources VALUES (?, ?)",
-            ((source.id, encode_source(source)) for source in log.sources),
-        )
-        connection.executemany(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    position,
-                    event.id,
-                    event.type,
-                    event.earliest,
-                    event.latest,
-                    event.title.casefold(),
-                    searchable_text(event, names),
-                    encode_event(event),
-                )
-                for position, event in enumerate(log.events)
-            ),
-        )
-        connection.executemany(
-            "INSERT INTO event_actors VALUES (?, ?)",
-            _pairs((ref.id for ref in event.actors) for event in log.events),
-        )
-        connection.executemany(
-            "INSERT INTO event_tags VALUES (?, ?)", _pairs(event.tags for event in log.events)
-        )
-        connection.executemany(
-            "INSERT INTO relations VALUES (?, ?, ?, ?)",
-            (
-                (relation.id, position, ordinal, relation.rel)
-                for position, event in enumerate(log.events)
-                for ordinal, relation in enumerate(event.related)
-            ),
-        )
-    connection.executescript(_INDEXES)
-
-
 def _racy(status: os.stat_result, read_ns: int) -> bool:
     """Whether the file was written so shortly before `read_ns` that a second write could share
     its timestamps."""
     return read_ns - status.st_ctime_ns < RACY_NS
-
-
-def _pairs(values_per_event: Iterable[Iterable[str]]) -> Iterator[tuple[str, int]]:
-    for position, values in enumerate(values_per_event):
-        for value in dict.fromkeys(values):
-            yield value, position
 
 
 def _digest(data: bytes) -> str:
@@ -623,99 +816,13 @@ def _program() -> str:
     return VERSION
 
 
-# Records are JSON arrays in field order: quick to decode, and nothing in them can run code.
+def encode_actor(actor: Actor) -> list[Any]:
+    return [actor.id, actor.name, actor.kind, list(actor.aliases), list(actor.member_of)]
 
 
-def encode_event(event: Event) -> str:
-    return _dumps(
-        [
-            event.id,
-            event.title,
-            event.date.text,
-            event.type,
-            [[ref.id, ref.role] for ref in event.actors],
-            event.summary,
-            event.end.text if event.end else None,
-            event.approximate,
-            list(event.location) if event.location else None,
-            event.assessment,
-            event.status,
-            event.tags,
-            event.sources,
-            [[rel.id, rel.rel] for rel in event.related],
-            event.note,
-            event.window,
-            None if event.media is None else list(event.media),
-        ]
-    )
-
-
-def decode_event(record: str) -> Event:
-    (
-        event_id,
-        title,
-        date,
-        event_type,
-        actors,
-        summary,
-        end,
-        approximate,
-        location,
-        assessment,
-        status,
-        tags,
-        sources,
-        related,
-        note,
-        window,
-        media,
-    ) = json.loads(record)
-    parse = PartialDate.parse
-    return Event(
-        event_id,
-        title,
-        parse(date),
-        event_type,
-        tuple([ActorRef(actor, role) for actor, role in actors]),
-        summary,
-        None if end is None else parse(end),
-        approximate,
-        None if location is None else Location(*location),
-        assessment,
-        status,
-        tuple(tags),
-        tuple(sources),
-        tuple([Relation(other, rel) for other, rel in related]),
-        note,
-        window,
-        None if media is None else Media(*media),
-    )
-
-
-def encode_actor(actor: Actor) -> str:
-    return _dumps(list(actor))
-
-
-def decode_actor(record: str) -> Actor:
-    actor_id, name, kind, aliases, member_of = json.loads(record)
+def decode_actor(record: list[Any]) -> Actor:
+    actor_id, name, kind, aliases, member_of = record
     return Actor(actor_id, name, kind, tuple(aliases), tuple(member_of))
-
-
-def encode_source(source: Source) -> str:
-    published = source.published.text if source.published else None
-    return _dumps([*source[:4], published, *source[5:]])
-
-
-def decode_source(record: str) -> Source:
-    source_id, publisher, title, url, published, *rest = json.loads(record)
-    return Source(
-        source_id,
-        publisher,
-        title,
-        url,
-        None if published is None else PartialDate.parse(published),
-        *rest,
-    )
 
 
 def encode_era(era: Era) -> list[str | None]:
@@ -725,7 +832,3 @@ def encode_era(era: Era) -> list[str | None]:
 def decode_era(record: list[str]) -> Era:
     era_id, title, date, end, note = record
     return Era(era_id, title, PartialDate.parse(date), PartialDate.parse(end), note)
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

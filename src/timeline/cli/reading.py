@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import IO, TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -182,10 +182,6 @@ def export(
 
       timeline export --from 2023 --format jsonl | head -3
     """
-    from timeline.index import select_from_file
-    from timeline.render.formats import Options
-    from timeline.store import atomic_output
-
     to_stdout = output is None or str(output) == "-"
     chosen = format_ or (None if to_stdout or output is None else format_for_suffix(output.name))
     if chosen is None:
@@ -205,29 +201,73 @@ def export(
         )
     only_for(chosen, {"raw": raw, "excel": excel, "group_by": group_by is not None}, writer.options)
     source = log_path(ctx, data).path
-    selection = select_from_file(
-        source,
-        filters(actor, type_, tag, date_from, date_to, search, era),
-        sort=cast("SortKey", sort),
-        reverse=reverse,
-        limit=limit,
-        with_related=writer.needs_related,
-        defer_indexing=True,
-    )
-    options = Options(raw=raw, group_by=group_by or "type")
-    bom = "\ufeff" if excel else ""
-    if to_stdout or output is None:
-        sys.stdout.write(bom)
-        writer.write(selection, sys.stdout, options)
-        return
-    if _same_file(output, source):
+    if not (to_stdout or output is None) and _same_file(output, source):
         raise TimelineError(f"{output}: is the log being read; choose another output file")
+    wanted = filters(actor, type_, tag, date_from, date_to, search, era)
+    bom = "\ufeff" if excel else ""
+    lines = None
+    if chosen == "csv" and not raw and not (to_stdout and _is_terminal_or_not_utf8(sys.stdout)):
+        from timeline.index import csv_lines_from_index
+
+        # A large log's index holds every event's line ready: they are copied, not made.
+        lines = csv_lines_from_index(
+            source, wanted, sort=cast("SortKey", sort), reverse=reverse, limit=limit
+        )
+    if lines is not None:
+        ready = lines
+
+        def write(stream: IO[str]) -> int:
+            from timeline.render.delimited import HEADER_LINE
+
+            stream.write(bom + HEADER_LINE)
+            stream.flush()
+            stream.buffer.writelines(ready)  # type: ignore[attr-defined]
+            return len(ready)
+
+    else:
+        from timeline.index import select_from_file
+        from timeline.render.formats import Options
+
+        selection = select_from_file(
+            source,
+            wanted,
+            sort=cast("SortKey", sort),
+            reverse=reverse,
+            limit=limit,
+            with_related=writer.needs_related,
+            defer_indexing=True,
+        )
+        options = Options(raw=raw, group_by=group_by or "type")
+
+        def write(stream: IO[str]) -> int:
+            stream.write(bom)
+            writer.write(selection, stream, options)
+            return len(selection.events)
+
+    if to_stdout or output is None:
+        write(sys.stdout)
+        return
+    from timeline.store import atomic_output
+
     with atomic_output(output, overwrite=force) as stream:
-        stream.write(bom)
-        writer.write(selection, stream, options)
-    count = len(selection.events)
+        count = write(stream)
     sys.stderr.write(
         f"wrote {count} event{'' if count == 1 else 's'} to {for_terminal(str(output))}\n"
+    )
+
+
+def _is_terminal_or_not_utf8(stream: IO[str]) -> bool:
+    """Whether CSV written to `stream` is not the bytes of a file: cleaned for a terminal, or
+    in another encoding."""
+    import codecs
+
+    from timeline.render.terminal import is_terminal
+
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    return (
+        is_terminal(stream)
+        or codecs.lookup(encoding).name != "utf-8"
+        or not hasattr(stream, "buffer")
     )
 
 
