@@ -38,7 +38,7 @@ from timeline.document import dumps
 from timeline.edit import canonical, canonical_text
 from timeline.errors import Finding, LogError, TimelineError
 from timeline.model import Log
-from timeline.query import Selection, selection_of, sort_events
+from timeline.query import Selection, relations_of, selection_of, sort_events
 from timeline.render.card import card_content, write_card_text
 from timeline.render.card_rich import write_card_rich
 from timeline.render.chart import write_chart
@@ -433,7 +433,7 @@ def _check_details(selection: Selection, log: Log) -> None:
         with _on_a_terminal():
             _terminal_safe("card (rich, terminal)", _captured(partial(write_card_rich, content)))
         _terminal_safe("show --format json", dumps(show_document(event, selection)))
-        links = analysis.chain(log, event, depth=3)
+        links = analysis.chain(event, 3, relations_of(log))
         _terminal_safe("chain", _captured(partial(write_chain, event, links)))
         _terminal_safe("chain, 60 columns", _captured(partial(write_chain, event, links, width=60)))
         _terminal_safe("chain --format json", dumps(chain_json(event, links)))

@@ -123,3 +123,46 @@ def test_show_and_its_relations_are_identical_from_the_index(generated: Path) ->
     for (event_id, fmt), expected in without.items():
         assert _stdout(["show", event_id, "--format", fmt, "--data", str(generated)]) == expected
     assert len(both_ways) >= 3  # the generated log has relations to compare, in both directions
+
+
+ANALYSES = [
+    ["stats", "--by", "type"],
+    ["stats", "--by", "actor", "--actor", "DPRK", "--format", "json"],
+    ["stats", "--by", "year", "--from", "2010", "--to", "2012", "--format", "csv"],
+    ["stats", "--by", "dyad", "--search", "missile"],
+    ["stats", "--by", "month", "--era", "first-era"],
+    ["stats", "--by", "tag", "--type", "summit"],
+    ["chart", "--width", "100"],
+    ["chart", "--by", "type", "--actor", "ALLIANCE", "--width", "72"],
+    ["actors"],
+    ["actors", "--format", "json"],
+    ["eras"],
+    ["eras", "--format", "json"],
+]
+
+
+@pytest.mark.usefixtures("indexed_everything")
+def test_the_analyses_are_identical_from_the_index(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = load_log(generated)
+    pointed_at = {relation.id for event in log.events for relation in event.related}
+    both_ways = [e.id for e in log.events if e.related and e.id in pointed_at][:3]
+    commands = [
+        *ANALYSES,
+        *(["chain", event_id, "--depth", depth] for event_id in both_ways for depth in "13"),
+        ["chain", both_ways[0], "--format", "json"],
+    ]
+    data = ["--data", str(generated)]
+    without = {
+        tuple(command): _stdout([*command, *data], {"TIMELINE_INDEX": "off"})
+        for command in commands
+    }
+    index.select_from_file(generated, Filters())
+
+    def refuse(log_path: Path, defer_indexing: bool) -> None:
+        raise AssertionError("the log was read whole although its index matches")
+
+    monkeypatch.setattr(index, "_read", refuse)
+    for command, expected in without.items():
+        assert _stdout([*command, *data]) == expected, command

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import combinations
 from typing import NamedTuple
 
@@ -19,8 +19,8 @@ from timeline.dates import (
     year_name,
 )
 from timeline.errors import TimelineError
-from timeline.model import INVERSE_RELATION, Actor, Era, Event, Log
-from timeline.query import Selection
+from timeline.model import Actor, Era, Event, Log
+from timeline.query import Related, Selection
 
 STAT_KEYS = ("actor", "type", "year", "month", "tag", "status", "dyad")
 # Counting by a period puts an event in every period its dates overlap: what `list --from P --to P`
@@ -39,27 +39,19 @@ class Link(NamedTuple):
     children: list[Link]
 
 
-def chain(log: Log, root: Event, depth: int = 3) -> list[Link]:
-    """The events related to `root`, backwards and forwards, as a tree at most `depth` deep."""
-    incoming: dict[str, list[tuple[str, Event]]] = {}
-    for other in log.events:
-        for relation in other.related:
-            incoming.setdefault(relation.id, []).append((relation.rel, other))
-    return _links(log, incoming, root, depth, {root.id})
+Relations = Callable[[Event], Sequence[Related]]
 
 
-def _links(
-    log: Log,
-    incoming: dict[str, list[tuple[str, Event]]],
-    event: Event,
-    depth: int,
-    seen: set[str],
-) -> list[Link]:
+def chain(root: Event, depth: int, related: Relations) -> list[Link]:
+    """The events related to `root`, backwards and forwards, as a tree at most `depth` deep;
+    `related` gives an event's relations both ways (`query.relations_of` for a whole log)."""
+    return _links(related, root, depth, {root.id})
+
+
+def _links(related: Relations, event: Event, depth: int, seen: set[str]) -> list[Link]:
     if depth <= 0:
         return []
-    by_id = log.events_by_id
-    steps: list[tuple[str, Event]] = [(r.rel, by_id[r.id]) for r in event.related if r.id in by_id]
-    steps += [(INVERSE_RELATION[rel], other) for rel, other in incoming.get(event.id, ())]
+    steps = [(relation.rel, relation.event) for relation in related(event)]
     steps.sort(key=lambda step: (step[1].earliest, step[1].latest))
     # Claim every direct neighbour before going deeper, so an event appears where it is closest.
     fresh = list(
@@ -74,7 +66,7 @@ def _links(
             day_of(other.earliest) - day_of(event.earliest),
             _exact(event.date) and _exact(other.date),
             other.earliest <= event.latest and event.earliest <= other.latest,
-            _links(log, incoming, other, depth - 1, seen),
+            _links(related, other, depth - 1, seen),
         )
         for rel, other in fresh
     ]
@@ -200,13 +192,17 @@ class EraRow(NamedTuple):
 
 def era_rows(log: Log) -> list[EraRow]:
     """Each era of the log, and how many events overlap it (what `list --era` shows)."""
-    return [
-        EraRow(
-            era,
-            sum(1 for e in log.events if e.latest >= era.earliest and e.earliest <= era.latest),
-        )
-        for era in log.eras
-    ]
+    return era_rows_counted(
+        log.eras,
+        lambda era: sum(
+            1 for e in log.events if e.latest >= era.earliest and e.earliest <= era.latest
+        ),
+    )
+
+
+def era_rows_counted(eras: Sequence[Era], count: Callable[[Era], int]) -> list[EraRow]:
+    """Each era and its count of overlapping events, as `count` finds them."""
+    return [EraRow(era, count(era)) for era in eras]
 
 
 class ActorRow(NamedTuple):
@@ -221,8 +217,13 @@ def actor_rows(log: Log) -> list[ActorRow]:
     counts: Counter[str] = Counter()
     for event in log.events:
         counts.update(actors.counted_for(event))
+    return actor_rows_counted(actors, counts.__getitem__)
+
+
+def actor_rows_counted(actors: Actors, count: Callable[[str], int]) -> list[ActorRow]:
+    """Each actor, its direct members, and its count of events, as `count` finds them."""
     members: dict[str, list[str]] = {actor.id: [] for actor in actors}
     for actor in actors:
         for parent in actor.member_of:
             members.setdefault(parent, []).append(actor.id)
-    return [ActorRow(actor, members[actor.id], counts[actor.id]) for actor in actors]
+    return [ActorRow(actor, members[actor.id], count(actor.id)) for actor in actors]

@@ -32,7 +32,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from timeline.actors import Actors
 from timeline.cache import cache_folder, key
@@ -72,6 +72,8 @@ from timeline.store import decode_text, file_identity, parse_log, parse_log_text
 if TYPE_CHECKING:
     from timeline.bulkload import Reader, Survey
     from timeline.tables import Table, TableFile, Texts
+
+T = TypeVar("T")
 
 # Bump when the tables or their meaning change; the package version covers changed rules.
 FORMAT = 3
@@ -148,6 +150,24 @@ def csv_lines_from_index(
             with contextlib.suppress(*_damaged()):
                 return index.csv_lines(filters, sort=sort, reverse=reverse, limit=limit)
     return None
+
+
+def answer(
+    log_path: Path,
+    from_index: Callable[[Index], T],
+    from_log: Callable[[Log], T],
+    *,
+    defer_indexing: bool = False,
+) -> T:
+    """What `from_index` finds in the log's index if it has a matching one, else what `from_log`
+    finds in the whole log (indexed afterwards, if it is large)."""
+    with _fresh_index(log_path) as index:
+        if index is not None:
+            with contextlib.suppress(*_damaged()):
+                found = from_index(index)
+                index.check()
+                return found
+    return from_log(load_from_file(log_path, defer_indexing=defer_indexing))
 
 
 def completions_from_index(log_path: Path, prefix: str) -> list[tuple[str, str]] | None:
@@ -457,6 +477,22 @@ class Index:
         )
         self._still_the_same()
         return selection
+
+    def related_to(self, event: Event) -> tuple[Related, ...]:
+        """The event's relations in both directions, as `query.relations_of` gives them."""
+        return self._related([event])[event.id]
+
+    def actor_count(self, actor_id: str) -> int:
+        """How many events count for the actor (as `list --actor` finds them)."""
+        return len(self._having("actors", self.actors.members(actor_id)))
+
+    def era_count(self, era: Era) -> int:
+        """How many events overlap the era (as `list --era` finds them)."""
+        return len(self._candidates(Matcher([], start=era.earliest, stop=era.latest)))
+
+    def check(self) -> None:
+        """`Stale` if the log was written to since the index was opened."""
+        self._still_the_same()
 
     def _sources(self, wanted: Iterable[str]) -> dict[str, Source]:
         ids = self._tables.texts("source_ids")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Literal, NamedTuple
 
 from timeline.actors import Actors, did_you_mean
@@ -34,6 +34,7 @@ __all__ = [
     "find_event",
     "matches_words",
     "related_events",
+    "relations_of",
     "select",
     "selection_of",
     "sort_events",
@@ -183,6 +184,12 @@ def _related(log: Log, event: Event, incoming: Iterable[tuple[str, Event]]) -> I
         yield Related(INVERSE_RELATION[kind], other, outgoing=False)
 
 
+def relations_of(log: Log) -> Callable[[Event], tuple[Related, ...]]:
+    """Each event's relations in both directions (as `related_events`), the log read once."""
+    incoming = _incoming(log)
+    return lambda event: tuple(_related(log, event, incoming.get(event.id, ())))
+
+
 def related_events(log: Log, event: Event) -> list[Related]:
     """Relations in both directions: those the event declares, then those that point at it."""
     incoming = [
@@ -249,12 +256,7 @@ def compile_filters(catalogue: Catalogue, filters: Filters, *, tags_known: bool 
     types = frozenset(type_id.casefold() for type_id in filters.types)
     for type_id in sorted(types - set(catalogue.vocabulary.ids())):
         raise LookupFailed(catalogue.vocabulary.unknown(type_id))
-    start = filters.date_from.earliest if filters.date_from else None
-    stop = filters.date_to.latest if filters.date_to else None
-    if filters.era is not None:
-        era = _era(catalogue.eras, filters.era)
-        start = era.earliest if start is None else max(start, era.earliest)
-        stop = era.latest if stop is None else min(stop, era.latest)
+    start, stop = dates_asked(catalogue.eras, filters)
     return Matcher(
         actor_sets=[
             catalogue.actors.members(catalogue.actors.resolve(actor).id) for actor in filters.actors
@@ -312,13 +314,18 @@ def choose_while_reading(
     return scanned.log, ordered if limit is None else ordered[:limit]
 
 
-def date_range(log: Log, filters: Filters) -> tuple[int | None, int | None]:
+def dates_asked(eras: Sequence[Era], filters: Filters) -> tuple[int | None, int | None]:
     """The first and last seconds the filters ask for (--from, --to, --era), if they do."""
-    matcher = compile_filters(Catalogue.of(log), filters)
-    return matcher.start, matcher.stop
+    start = filters.date_from.earliest if filters.date_from else None
+    stop = filters.date_to.latest if filters.date_to else None
+    if filters.era is not None:
+        era = _era(eras, filters.era)
+        start = era.earliest if start is None else max(start, era.earliest)
+        stop = era.latest if stop is None else min(stop, era.latest)
+    return start, stop
 
 
-def _era(eras: tuple[Era, ...], wanted: str) -> Era:
+def _era(eras: Sequence[Era], wanted: str) -> Era:
     by_id = {era.id: era for era in eras}
     found = by_id.get(wanted.strip().casefold())
     if found is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,9 +24,12 @@ from timeline.cli.options import (
     complete_event_id,
     filters,
     format_option,
-    load_log_for,
+    log_path,
 )
 from timeline.render.views import ACTORS, CHAIN, ERAS, STATS
+
+if TYPE_CHECKING:
+    from timeline.model import Event
 
 
 def chain(
@@ -56,12 +59,22 @@ def chain(
 
       timeline chain kentucky-busan-2023 --depth 2
     """
+    from timeline.analysis import Link
     from timeline.analysis import chain as walk
-    from timeline.query import find_event
+    from timeline.index import Index, answer
+    from timeline.model import Log
+    from timeline.query import find_event, relations_of
 
-    log = load_log_for(ctx, data)
-    root = find_event(log, event_id)
-    CHAIN[format_](root, walk(log, root, depth), sys.stdout, output_width())
+    def from_index(index: Index) -> tuple[Event, list[Link]]:
+        root = index.find(event_id)
+        return root, walk(root, depth, index.related_to)
+
+    def from_log(log: Log) -> tuple[Event, list[Link]]:
+        root = find_event(log, event_id)
+        return root, walk(root, depth, relations_of(log))
+
+    root, links = answer(log_path(ctx, data).path, from_index, from_log, defer_indexing=True)
+    CHAIN[format_](root, links, sys.stdout, output_width())
 
 
 def stats(
@@ -104,12 +117,13 @@ def stats(
       timeline stats --by dyad --from 2022 --format csv
     """
     from timeline.analysis import stats as count
-    from timeline.query import date_range, select
+    from timeline.index import select_from_file
+    from timeline.query import dates_asked
 
-    log = load_log_for(ctx, data)
     chosen = filters(actor, type_, tag, date_from, date_to, search, era)
-    start, stop = date_range(log, chosen)
-    STATS[format_](count(select(log, chosen), by, start, stop), by, sys.stdout, output_width())
+    selection = select_from_file(log_path(ctx, data).path, chosen, defer_indexing=True)
+    start, stop = dates_asked(selection.eras, chosen)
+    STATS[format_](count(selection, by, start, stop), by, sys.stdout, output_width())
 
 
 def actors(
@@ -126,9 +140,16 @@ def actors(
 
       timeline actors
     """
-    from timeline.analysis import actor_rows
+    from timeline.analysis import actor_rows, actor_rows_counted
+    from timeline.index import answer
 
-    ACTORS[format_](actor_rows(load_log_for(ctx, data)), sys.stdout, output_width())
+    rows = answer(
+        log_path(ctx, data).path,
+        lambda index: actor_rows_counted(index.actors, index.actor_count),
+        actor_rows,
+        defer_indexing=True,
+    )
+    ACTORS[format_](rows, sys.stdout, output_width())
 
 
 def eras(
@@ -150,9 +171,16 @@ def eras(
 
       timeline list --era yoon-presidency --type weapons-test
     """
-    from timeline.analysis import era_rows
+    from timeline.analysis import era_rows, era_rows_counted
+    from timeline.index import answer
 
-    ERAS[format_](era_rows(load_log_for(ctx, data)), sys.stdout, output_width())
+    rows = answer(
+        log_path(ctx, data).path,
+        lambda index: era_rows_counted(index.eras, index.era_count),
+        era_rows,
+        defer_indexing=True,
+    )
+    ERAS[format_](rows, sys.stdout, output_width())
 
 
 def chart(
@@ -196,14 +224,14 @@ def chart(
 
       timeline chart --era phase-martial-law-crisis
     """
-    from timeline.query import date_range, select
+    from timeline.index import select_from_file
+    from timeline.query import dates_asked
     from timeline.render.chart import write_chart
 
-    log = load_log_for(ctx, data)
     chosen = filters(actor, type_, tag, date_from, date_to, search, era)
-    selection = select(log, chosen)
+    selection = select_from_file(log_path(ctx, data).path, chosen, defer_indexing=True)
     columns = width or terminal_width()
-    start, stop = date_range(log, chosen)
+    start, stop = dates_asked(selection.eras, chosen)
     write_chart(selection, sys.stdout, columns, by=by, start=start, stop=stop)
 
 

@@ -182,12 +182,6 @@ def log_path(ctx: typer.Context, data: Path | None) -> LogPath:
     return resolve_log_path(data)
 
 
-def load_log_for(ctx: typer.Context, data: Path | None) -> Log:
-    from timeline.store import load_log
-
-    return load_log(log_path(ctx, data).path)
-
-
 # Filters --------------------------------------------------------------------------------------
 
 ActorOption = Annotated[
