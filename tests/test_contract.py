@@ -44,6 +44,7 @@ ARGUMENTS: dict[str, list[str]] = {
                "--dry-run"],
     "schema": [],
     "diff": [str(SMALL)],
+    "cache": [],
 }  # fmt: skip
 
 

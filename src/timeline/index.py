@@ -605,6 +605,8 @@ def open_index(log_path: Path) -> Index | None:
             try:
                 matches = _matches(tables, descriptor, status, log)
                 if matches:
+                    with contextlib.suppress(OSError):
+                        os.utime(descriptor)  # when it was last used, for `housekeeping.evict`
                     return Index(tables, log)
             finally:
                 if not matches:
@@ -639,6 +641,35 @@ def _matches(tables: TableFile, descriptor: int, status: os.stat_result, log: in
     return True
 
 
+def describe(target: Path) -> tuple[str | None, str]:
+    """The log an index file was built from, and whether it is "ready" (matches its log),
+    "stale" (the log changed since), "orphaned" (the log is gone) or "unreadable" (damaged, or
+    built by another version)."""
+    from timeline.tables import TableFile
+
+    try:
+        descriptor = os.open(target, os.O_RDONLY)
+        try:
+            tables = TableFile(descriptor)
+        finally:
+            os.close(descriptor)
+        tables.close()
+        header = tables.header
+        if (header.get("format"), header.get("program")) != (FORMAT, _program()):
+            return header.get("log"), "unreadable"
+        log: str = header["log"]
+        identity = tuple(header["identity"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, "unreadable"
+    try:
+        status = Path(log).stat()
+    except FileNotFoundError:
+        return log, "orphaned"
+    except OSError:
+        return log, "stale"
+    return log, "ready" if file_identity(status) == identity else "stale"
+
+
 def index_from_file(log_path: Path) -> None:
     """Read the log at `log_path`, check it whole, and file its index, if it is worth one.
 
@@ -657,7 +688,7 @@ def index_from_file(log_path: Path) -> None:
         return
     import tempfile
 
-    from timeline import tables
+    from timeline import housekeeping, tables
     from timeline.bulkload import Rows, survey
     from timeline.render.delimited import event_lines
 
@@ -685,6 +716,7 @@ def index_from_file(log_path: Path) -> None:
                 identity=list(file_identity(status)),
                 digest=digest,
                 rows="csv",
+                log=os.path.realpath(log_path),
             )
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "wb") as stream:  # private: it holds the log's text
@@ -692,6 +724,7 @@ def index_from_file(log_path: Path) -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
             temporary.replace(target)
+            housekeeping.tidy(keep=target)
     except (OSError, OverflowError):
         pass  # no index this time; the log itself answers
     finally:  # also when interrupted (SIGTERM raises SystemExit)

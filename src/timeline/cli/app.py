@@ -55,6 +55,7 @@ COMMANDS: dict[str, Command] = {
     "import": Command("importing", "import_", "Bring events in from a timeline kept elsewhere."),
     "schema": Command("authoring", "schema", "Print the JSON Schema of a log."),
     "diff": Command("authoring", "diff", "Show what changed between two logs."),
+    "cache": Command("caching", "cache", "Show, prune or clear the indexes of large logs."),
 }
 
 

@@ -1,4 +1,5 @@
-"""Plain-text views of a log's shape: the chain tree, counts with bars, the actor registry.
+"""Plain-text views of a log's shape (the chain tree, counts with bars, the actor registry) and
+of the cache's indexes.
 
 Plain text reads the same on a terminal and in a pipe; every log string passes the sanitiser.
 Given a width (a terminal's), lines are fitted to it: long texts wrap on word boundaries under
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from datetime import datetime
 from typing import IO, Any
 
 from timeline.analysis import PERIOD_KEYS, ActorRow, Count, EraRow, Link
+from timeline.housekeeping import Kept
 from timeline.model import Event
 from timeline.render.eras import era_span
 from timeline.render.phrases import compact, span_in_words
-from timeline.render.sanitize import one_line
+from timeline.render.sanitize import for_terminal, one_line
 
 BAR_WIDTH = 30
 MIN_BAR = 8
@@ -239,3 +242,61 @@ def actors_json(rows: Sequence[ActorRow]) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def write_cache(
+    folder: str, kept: Sequence[Kept], cap: int, stream: IO[str], *, width: int | None = None
+) -> None:
+    """Where indexes live, then one line per index: size, last used, state, log."""
+    total = sum(index.size for index in kept)
+    stream.write(
+        f"{for_terminal(folder)}: {len(kept)} index{'' if len(kept) == 1 else 'es'}, "
+        f"{byte_size(total)} of the {byte_size(cap)} cap\n"
+    )
+    if not kept:
+        return
+    lines = [
+        (byte_size(index.size), _when(index.used_ns), index.state, one_line(index.log or "?"))
+        for index in kept
+    ]
+    header = ("size", "last used", "state", "log")
+    widths = [max(len(line[column]) for line in [header, *lines]) for column in range(3)]
+    for line in [header, *lines]:
+        cells = "  ".join(
+            cell.rjust(widths[0]) if column == 0 else cell.ljust(widths[column])
+            for column, cell in enumerate(line[:3])
+        )
+        stream.write(f"{cells}  {line[3]}".rstrip() + "\n")
+
+
+def cache_json(folder: str, kept: Sequence[Kept], cap: int) -> dict[str, Any]:
+    return {
+        "folder": folder,
+        "cap_bytes": cap,
+        "total_bytes": sum(index.size for index in kept),
+        "indexes": [
+            {
+                "log": index.log,
+                "state": index.state,
+                "bytes": index.size,
+                "last_used": _when(index.used_ns, iso=True),
+                "file": str(index.file),
+            }
+            for index in kept
+        ],
+    }
+
+
+def byte_size(count: int) -> str:
+    """`512 B`, `3.4 KiB`, `1.2 GiB`: powers of 1024, as the cap's units count."""
+    size = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024:
+            return f"{count} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TiB"
+
+
+def _when(ns: int, *, iso: bool = False) -> str:
+    moment = datetime.fromtimestamp(ns / 1e9).astimezone()
+    return moment.isoformat(timespec="seconds") if iso else moment.strftime("%Y-%m-%d %H:%M")
