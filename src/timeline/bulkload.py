@@ -32,7 +32,7 @@ from typing import IO, Annotated, Any, Literal, NamedTuple, Protocol
 import msgspec
 from msgspec import UNSET, Meta, Raw, Struct, UnsetType
 
-from timeline import fastload, model
+from timeline import fastload, model, progress
 from timeline.dates import OPEN_TEXT, PartialDate
 
 _Short = Annotated[str, Meta(min_length=1, max_length=model.MAX_SHORT_TEXT)]
@@ -336,9 +336,10 @@ def _whole(
 ) -> tuple[Any, set[str], set[str]]:
     """The events of `top` read (in two processes, if `parallel` and it pays) and the rules over
     the whole log checked: what `taker` kept of them in the file's order, every id, every tag."""
-    parts = (parallel and _in_parallel(top.events, top.registries, taker)) or [
-        _read(top.events, top.registries, taker)
-    ]
+    with progress.task("Reading events", len(top.events)) as advance:
+        parts = (parallel and _in_parallel(top.events, top.registries, taker, advance)) or [
+            _read(top.events, top.registries, taker, advance=advance)
+        ]
     ids: set[str] = set()
     related: set[str] = set()
     tags: set[str] = set()
@@ -481,15 +482,25 @@ class _Part(NamedTuple):
 
 
 def _read(
-    raws: Sequence[Raw], registries: model.Log, taker: Callable[..., _Taker], part: int = 0
+    raws: Sequence[Raw],
+    registries: model.Log,
+    taker: Callable[..., _Taker],
+    part: int = 0,
+    advance: Callable[[int], None] | None = None,
+    share: int = 1,
 ) -> _Part:
+    """Read `raws` (`part` of the log), reporting progress to `advance` as `share` times the
+    events read (two, when a second process reads as many at the same time)."""
     events = _Events(registries)
     check = events.check
     take = taker(part=part)
     ids = events.ids
     colons = 0
     decode, encode = _DECODE_EVENT.decode, _ENCODE.encode
-    for raw in raws:
+    every = progress.EVERY
+    for number, raw in enumerate(raws, 1):
+        if advance is not None and not number % every:
+            advance(every * share)
         record = decode(raw)
         colons += encode(record).count(b":")
         if record.id in ids:
@@ -506,7 +517,10 @@ PARALLEL_EVENTS = 20_000
 
 
 def _in_parallel(
-    raws: Sequence[Raw], registries: model.Log, taker: Callable[..., _Taker]
+    raws: Sequence[Raw],
+    registries: model.Log,
+    taker: Callable[..., _Taker],
+    advance: Callable[[int], None],
 ) -> list[_Part] | None:
     """The two halves of `raws` read at once, or None where that would not pay: for a short log,
     or on one core."""
@@ -526,6 +540,7 @@ def _in_parallel(
         return None
     if child == 0:  # the second half; whatever happens, the first half's reader decides
         os.close(reading)
+        progress.install(None)  # the terminal is the first process's
         try:
             read = _read(raws[half:], registries, taker, part=1)
             payload = pickle.dumps(read, pickle.HIGHEST_PROTOCOL)
@@ -536,7 +551,7 @@ def _in_parallel(
         os._exit(0)
     os.close(writing)
     try:
-        first = _read(raws[:half], registries, taker)
+        first = _read(raws[:half], registries, taker, advance=advance, share=2)
         with os.fdopen(reading, "rb") as stream:
             payload = stream.read()
     finally:

@@ -250,6 +250,9 @@ def build_deferred_indexes(*, detach: bool = True) -> None:
         os.setsid()  # out of the terminal's process group: Ctrl-C and hang-ups are not for it
         with contextlib.suppress(OSError):
             os.nice(19)
+        from timeline import progress
+
+        progress.install(None)  # no terminal to show it on
         nowhere = os.open(os.devnull, os.O_RDWR)
         for descriptor in (0, 1, 2):  # let pipes from the command close now
             os.dup2(nowhere, descriptor)

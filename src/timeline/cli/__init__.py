@@ -23,6 +23,11 @@ def main() -> None:
         signal.signal(signal.SIGTERM, _exit_on_signal)
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    if sys.stderr is not None and sys.stderr.isatty():  # long work shows a bar there
+        from timeline import progress
+        from timeline.cli.progress_bar import Bar
+
+        progress.install(Bar(sys.stderr))
     from timeline.cli.app import app
 
     try:

@@ -238,6 +238,10 @@ def export(
             defer_indexing=True,
         )
         options = Options(raw=raw, group_by=group_by or "type")
+        from timeline.progress import counted
+
+        # A long export shows its progress on a terminal's stderr as the writer goes through it.
+        selection = selection._replace(events=counted("Writing events", selection.events))
 
         def write(stream: IO[str]) -> int:
             stream.write(bom)
