@@ -443,9 +443,13 @@ class Index:
         ids = self._ids()
         at = bisect.bisect_left(ids, folded)
         places = [*range(max(0, at - 100), min(len(ids), at + 100))]
-        places += ids.span(folded[:3], folded[:3] + "\U0010ffff")[:1000]
+        for length in range(len(folded), 2, -1):  # the longest start some ids share with it
+            sharing = ids.span(folded[:length], folded[:length] + "\U0010ffff")
+            if sharing:
+                places += sharing[:300]
+                break
         for word in [word for word in re.split(r"[\W_]+", folded) if len(word) >= 3][:3]:
-            places += ids.containing(word, 500)
+            places += ids.containing(word, 200)
         id_rank = self._tables.numbers("id_rank")
         in_file_order = sorted(set(places), key=lambda place: self._position[id_rank[place]])
         title = self._reader.title
@@ -587,20 +591,21 @@ class Index:
 
 def open_index(log_path: Path) -> Index | None:
     """The index of the log at `log_path` if it matches the file as it is now, else None."""
-    target = index_file(log_path)
-    if target is None:
-        return None
-    from timeline.tables import TableFile
-
     try:
         log = os.open(log_path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
     try:
         status = os.fstat(log)
-        if not stat.S_ISREG(status.st_mode) or not worth_indexing(status):
+        # A small log is never indexed: it pays for no cache key (a digest) and no table module.
+        target = None
+        if stat.S_ISREG(status.st_mode) and worth_indexing(status):
+            target = index_file(log_path)
+        if target is None:
             os.close(log)
             return None
+        from timeline.tables import TableFile
+
         descriptor = os.open(target, os.O_RDWR)
         try:
             tables = TableFile(descriptor)

@@ -18,7 +18,7 @@ import os
 import shutil
 import struct
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any, NamedTuple, TypeAlias
 
 MAGIC = b"timeline index\n\0"
@@ -35,9 +35,16 @@ class Texts(Sequence[str]):
     """A column of text (sorted, when it is to be searched with `bisect`), as one UTF-8 blob and
     the offset where each item starts (and one for the end)."""
 
-    def __init__(self, blob: memoryview | bytes, offsets: Sequence[int]) -> None:
+    def __init__(
+        self,
+        blob: memoryview | bytes,
+        offsets: Sequence[int],
+        find: Callable[[bytes, int], int] | None = None,
+    ) -> None:
         self._blob = blob
         self._offsets = offsets
+        # `bytes.find` over the blob, from a place; a mapped file's own, so nothing is copied
+        self._find = find if find is not None else bytes(blob).find
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -64,17 +71,17 @@ class Texts(Sequence[str]):
         if limit <= 0 or not part:
             return []
         needle = part.encode()
-        blob = bytes(self._blob)
+        find = self._find
         offsets = self._offsets
         found: list[int] = []
-        at = blob.find(needle)
+        at = find(needle, 0)
         while at >= 0 and len(found) < limit:
             place = bisect.bisect_right(offsets, at) - 1
             if at + len(needle) <= offsets[place + 1]:  # not across the end of the item
                 found.append(place)
-                at = blob.find(needle, offsets[place + 1])
+                at = find(needle, offsets[place + 1])
             else:
-                at = blob.find(needle, at + 1)
+                at = find(needle, at + 1)
         return found
 
 
@@ -204,7 +211,16 @@ class TableFile:
 
     def texts(self, name: str) -> Texts:
         """The `Texts` column stored as `name` (its blob) and `name` + "@" (its offsets)."""
-        return Texts(self.blob(name), self.numbers(name + "@"))
+        start, size, _ = self._places[name]
+        first = self._start + start
+        end = first + size
+        search = self._map.find
+
+        def find(needle: bytes, at: int) -> int:
+            found = search(needle, first + at, end)
+            return found - first if found >= 0 else -1
+
+        return Texts(self.blob(name), self.numbers(name + "@"), find)
 
 
 def _padded(size: int) -> int:
