@@ -3,10 +3,14 @@
 Rows, each the median of several runs, with ratios measured in the same run:
 - startup: everyday commands and shell completion against the import floor;
 - scale: `timeline export --format csv --actor DPRK --from 2023` against jq doing the same filter
-  and CSV output on the same generated file, with the peak memory (max RSS) of each;
+  and CSV output on the same generated file, with the peak memory (max RSS) of each, and DuckDB
+  (`duckdb_query.py`) beside them as a reference when its Python package is installed;
 - the first query of each log, which loads and validates it and then builds its index in the
-  background (the build's time is reported too), and the same query repeated once it is indexed
-  (logs under 1 MiB are not indexed: for them the two rows measure the same thing).
+  background (the build's time, its ratio to the first query and the index's size against the
+  log's are reported too), and the same query repeated once it is indexed (logs under 1 MiB are
+  not indexed: for them the two rows measure the same thing);
+- `show ID` and a mistyped id (its did-you-mean) on each indexed log, against `show hanoi-2019`
+  on the bundled log from the startup rows.
 
     python benchmarks/run.py                       # sizes 10k, 100k and 1M events
     python benchmarks/run.py --sizes 1000 --runs 1 # a smoke run
@@ -33,6 +37,8 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 import startup  # noqa: E402
 
+DUCKDB_QUERY = HERE / "duckdb_query.py"
+
 # The same question for jq: events whose actors include DPRK or one of its people, that reach 2023.
 JQ_FILTER = (
     '(.actors | map(select((.member_of // []) | index("DPRK")) | .id) + ["DPRK"]) as $who'
@@ -48,7 +54,7 @@ class Sample(NamedTuple):
     peak_kb: int
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> Sample:
+def run_once(argv: list[str], env: dict[str, str], expected_exit: int = 0) -> Sample:
     """Wall time and peak resident memory of one child process (its own, via wait4)."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -58,7 +64,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> Sample:
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     process.stderr.close()
-    if process.returncode != 0:
+    if process.returncode != expected_exit:
         raise SystemExit(f"{' '.join(argv)} failed: {error.decode(errors='replace')[-500:]}")
     return Sample(elapsed, usage.ru_maxrss)
 
@@ -83,13 +89,22 @@ def query(timeline: list[str], log: Path) -> list[str]:
     ]
 
 
+def has_duckdb() -> bool:
+    found = subprocess.run(
+        [sys.executable, "-c", "import duckdb"], capture_output=True, check=False
+    )
+    return found.returncode == 0
+
+
 def scale_rows(
-    sizes: list[int], runs: int, work: Path, env: dict[str, str]
+    sizes: list[int], runs: int, work: Path, env: dict[str, str], show_floor_s: float
 ) -> list[dict[str, object]]:
     """Per size: the first query (a cold cache: load, validate, then index in the background),
-    the same query once the index is built, and jq on the same file."""
+    the same query once the index is built, jq (and DuckDB) on the same file, and `show` from
+    the index."""
     timeline = startup.timeline_command()
     jq = shutil.which("jq")
+    duckdb = has_duckdb()
     rows: list[dict[str, object]] = []
     for size in sizes:
         log = work / f"log-{size}.json"
@@ -98,25 +113,59 @@ def scale_rows(
                 generate.write_log(size, seed=1, stream=stream)
         ours = query(timeline, log)
         theirs = [jq, "-r", JQ_FILTER, str(log)] if jq else None
-        first, again, other = [], [], []
+        reference = [sys.executable, str(DUCKDB_QUERY), str(log), str(work / "duckdb.csv")]
+        first, again, other, engine, shown, suggested = [], [], [], [], [], []
         builds: list[float | None] = []
+        index_bytes = 0
         for number in range(runs):
             cold = {**env, "TIMELINE_CACHE_DIR": str(work / f"cache-{size}-{number}")}
             shutil.rmtree(cold["TIMELINE_CACHE_DIR"], ignore_errors=True)
             first.append(run_once(ours, cold))
             builds.append(wait_for_index(log, cold))
+            index_bytes = folder_bytes(Path(cold["TIMELINE_CACHE_DIR"]))
             again.append(run_once(ours, cold))
+            if index_bytes:
+                show = [*timeline, "show", "--data", str(log)]
+                shown.append(run_once([*show, f"event-{size // 2}"], cold))
+                suggested.append(run_once([*show, f"event-{size // 2}x"], cold, expected_exit=1))
             if theirs:
                 other.append(run_once(theirs, env))
+            if duckdb:
+                engine.append(run_once(reference, env))
         baseline = median(other) if other else None
-        rows.append(scale_row(f"{size:,} events, first query", median(first), baseline))
+        row = scale_row(f"{size:,} events, first query", median(first), baseline)
+        if engine:
+            duck = median(engine)
+            row["duckdb_s"] = round(duck.seconds, 2)
+            row["duckdb_peak_mb"] = round(duck.peak_kb / 1024)
+        rows.append(row)
         built = [seconds for seconds in builds if seconds is not None]
         if built:
-            rows[-1]["index_build_s"] = round(statistics.median(built), 2)
+            row["index_build_s"] = round(statistics.median(built), 2)
+            row["index_build_ratio"] = round(statistics.median(built) / median(first).seconds, 2)
+            row["index_size_ratio"] = round(index_bytes / log.stat().st_size, 2)
         rows.append(scale_row(f"{size:,} events, repeated (indexed)", median(again), baseline))
+        if shown:
+            rows.append(show_row(f"{size:,} events, show event-{size // 2}", shown, show_floor_s))
+            rows.append(show_row(f"{size:,} events, show a mistyped id", suggested, show_floor_s))
         for number in range(runs):
             shutil.rmtree(work / f"cache-{size}-{number}", ignore_errors=True)
     return rows
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def show_row(name: str, samples: list[Sample], floor_s: float) -> dict[str, object]:
+    """`show` on a large indexed log, against `show` on the bundled log (the startup row)."""
+    ours = median(samples)
+    return {
+        "row": name,
+        "timeline_s": round(ours.seconds, 2),
+        "timeline_peak_mb": round(ours.peak_kb / 1024),
+        "startup_ratio": round(ours.seconds / floor_s, 2),
+    }
 
 
 def scale_row(name: str, ours: Sample, jq: Sample | None) -> dict[str, object]:
@@ -202,9 +251,13 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "TIMELINE_DATA"}
     work = options.work or Path(tempfile.gettempdir()) / "timeline-benchmarks"
     work.mkdir(parents=True, exist_ok=True)
+    startup_result = startup_rows(options.runs * 5)
+    show_floor_s = next(
+        float(str(row["median_ms"])) / 1000 for row in startup_result if "show" in str(row["row"])
+    )
     result = {
-        "startup": startup_rows(options.runs * 5),
-        "scale": scale_rows(sizes, options.runs, work, env),
+        "startup": startup_result,
+        "scale": scale_rows(sizes, options.runs, work, env, show_floor_s),
     }
     if options.json:
         print(json.dumps(result, indent=2))
@@ -217,11 +270,24 @@ def main() -> None:
     )
     for row in result["scale"]:
         ours = f"{row['timeline_s']}s {row['timeline_peak_mb']}MB"
+        if "startup_ratio" in row:
+            print(
+                f"{row['row']:<44} {ours:>18} {'vs show on the bundled log':>25} {row['startup_ratio']:>6}"
+            )
+            continue
         theirs = f"{row['jq_s']}s {row['jq_peak_mb']}MB" if "jq_s" in row else "-"
         ratios = f"{row.get('time_ratio', '-'):>6} {row.get('memory_ratio', '-'):>6}"
         print(f"{row['row']:<44} {ours:>18} {theirs:>18} {ratios}")
+        if "duckdb_s" in row:
+            duck = f"{row['duckdb_s']}s {row['duckdb_peak_mb']}MB"
+            print(f"{'  (DuckDB read_json, for reference)':<44} {'':>18} {duck:>18}")
         if "index_build_s" in row:
-            print(f"{'  then the index, built in the background':<44} {row['index_build_s']:>17}s")
+            build = f"{row['index_build_s']}s"
+            print(
+                f"{'  then the index, built in the background':<44} {build:>18}"
+                f" {'x first query, size x log':>18} {row['index_build_ratio']:>6}"
+                f" {row['index_size_ratio']:>6}"
+            )
     print(
         "\nratios: timeline / baseline, measured in this run; medians; Python "
         + sys.version.split()[0]
