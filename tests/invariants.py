@@ -155,7 +155,8 @@ EDGE_DATES = [
 # Keys the fuzzers add where they do not belong (or do): the format's newer fields among them.
 EXTRA_KEYS = [
     "extra", "role", "end", "note", "approximate", "Date", "", "window", "media", "lat", "lon",
-    "admin1", "archive", "citation", "types", "eras", "plover", "colour", "location",
+    "admin1", "archive", "citation", "types", "eras", "plover", "colour", "location", "primary",
+    "copy",
 ]  # fmt: skip
 
 

@@ -78,6 +78,20 @@ def test_a_source_is_found_by_a_url_or_described_by_a_citation() -> None:
     assert error["msg"] == "a source needs a url or a citation (free text)"
 
 
+def test_a_source_says_whether_it_is_a_primary_record_or_a_copy() -> None:
+    document = minimal_log()
+    document["sources"] = [
+        {"id": "statement", "url": "https://example.org/statement", "primary": True},
+        {"id": "mirror", "url": "https://example.net/copy", "copy": True, "primary": True},
+        {"id": "report", "url": "https://example.com/report", "primary": False},
+    ]
+    document["events"][0]["sources"] = ["statement", "mirror", "report"]
+    by_id = both(document).sources_by_id
+    assert (by_id["statement"].primary, by_id["statement"].copy) == (True, False)
+    assert (by_id["mirror"].primary, by_id["mirror"].copy) == (True, True)
+    assert (by_id["report"].primary, by_id["report"].copy) == (False, False)
+
+
 def test_dates_keep_their_text_and_cover_their_interval() -> None:
     event = both(with_event(date="2019-02", end="2019-03-01", approximate=True)).events[0]
     assert (event.date.text, event.end and event.end.text, event.approximate) == (
@@ -193,6 +207,10 @@ def test_source_urls_must_be_http_without_hidden_characters(url: str) -> None:
         ("sources", "published", "2023-02-30"),
         ("sources", "publisher", ""),
         ("sources", "note", ""),
+        ("sources", "primary", "yes"),
+        ("sources", "primary", 1),
+        ("sources", "primary", None),
+        ("sources", "copy", 0),
     ],
 )
 def test_bad_actor_and_source_fields_are_rejected_on_both_paths(

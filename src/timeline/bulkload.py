@@ -83,6 +83,8 @@ class _Source(_Record):
     note: _Text | UnsetType | None = UNSET
     citation: _Text | UnsetType | None = UNSET
     archive: str | UnsetType | None = UNSET
+    primary: bool | UnsetType = UNSET
+    copy: bool | UnsetType = UNSET
 
 
 class _Location(_Record):

@@ -115,6 +115,8 @@ def source_json(source: Source) -> dict[str, Any]:
         "citation": source.citation,
         "published": source.published.text if source.published else None,
         "note": source.note,
+        "primary": source.primary,
+        "copy": source.copy,
     }
 
 

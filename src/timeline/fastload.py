@@ -32,7 +32,18 @@ _TYPE_KEYS = frozenset({"id", "label", "description", "plover", "colour"})
 _ERA_KEYS = frozenset({"id", "title", "date", "end", "note"})
 _ACTOR_KEYS = frozenset({"id", "name", "kind", "aliases", "member_of"})
 _SOURCE_KEYS = frozenset(
-    {"id", "publisher", "title", "url", "published", "note", "citation", "archive"}
+    {
+        "id",
+        "publisher",
+        "title",
+        "url",
+        "published",
+        "note",
+        "citation",
+        "archive",
+        "primary",
+        "copy",
+    }
 )
 _LOCATION_KEYS = frozenset({"name", "country", "admin1", "lat", "lon"})
 _MEDIA_KEYS = frozenset({"url", "caption", "credit"})
@@ -216,7 +227,15 @@ def source(raw: Any) -> model.Source:
         note=_optional_text(raw.get("note"), model.MAX_TEXT),
         citation=citation,
         archive=_optional_url(raw.get("archive")),
+        primary=_flag(raw.get("primary", False)),
+        copy=_flag(raw.get("copy", False)),
     )
+
+
+def _flag(raw: Any) -> bool:
+    if type(raw) is not bool:
+        raise _Unsure
+    return raw
 
 
 def _optional_url(raw: Any) -> str | None:

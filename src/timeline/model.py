@@ -128,6 +128,8 @@ class Source(NamedTuple):
     note: str | None = None
     citation: str | None = None  # free text: an interview, a print edition, a dataset
     archive: str | None = None  # an archived copy's URL
+    primary: bool = False  # the record of the actor itself: a statement, a document, a ruling
+    copy: bool = False  # a syndicated, mirrored or reprinted copy, kept as the original is gone
 
     @property
     def label(self) -> str:

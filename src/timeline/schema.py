@@ -148,6 +148,16 @@ class SourceModel(Strict):
     note: Text | None = None
     citation: Text | None = None
     archive: Url | None = None
+    primary: bool = Field(
+        default=False,
+        description="The actor's own record: a government statement or transcript, a UN "
+        "document, a treaty text, a court ruling, an agency's release.",
+    )
+    copy_: bool = Field(
+        default=False,
+        alias="copy",
+        description="A syndicated, mirrored or reprinted copy of another publisher's page.",
+    )
 
     @model_validator(mode="after")
     def _found_somehow(self) -> SourceModel:
@@ -369,7 +379,16 @@ def _actor(a: ActorModel) -> model.Actor:
 
 def _source(s: SourceModel) -> model.Source:
     return model.Source(
-        s.id, s.publisher, s.title, s.url, s.published, s.note, s.citation, s.archive
+        s.id,
+        s.publisher,
+        s.title,
+        s.url,
+        s.published,
+        s.note,
+        s.citation,
+        s.archive,
+        s.primary,
+        s.copy_,
     )
 
 

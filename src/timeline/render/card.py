@@ -71,6 +71,12 @@ def card_content(event: Event, selection: Selection) -> Card:
     citations = []
     for number, source in enumerate(selection.cited(event), start=1):
         published = f" ({source.published.text})" if source.published else ""
+        standing = [
+            word
+            for word, held in (("primary record", source.primary), ("copy", source.copy))
+            if held
+        ]
+        published += f" · {', '.join(standing)}" if standing else ""
         title = source.title if source.title else source.citation or ""
         publisher = source.publisher or ""
         if not title:  # a publisher's name alone, or a bare address: named by its site
