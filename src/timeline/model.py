@@ -133,9 +133,9 @@ class Source(NamedTuple):
 
     @property
     def label(self) -> str:
-        """What to call it: `Publisher — Title`, or its citation."""
-        named = " — ".join(part for part in (self.publisher, self.title) if part)
-        return named or self.citation or self.url or self.id
+        """What to call it: `Publisher — Title`, else `Publisher — citation`, else its address."""
+        named = " — ".join(part for part in (self.publisher, self.title or self.citation) if part)
+        return named or self.url or self.id
 
 
 class Location(NamedTuple):

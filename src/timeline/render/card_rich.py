@@ -12,6 +12,7 @@ from rich.text import Text
 
 from timeline.render.card import Card
 from timeline.render.console import data_console, print_data
+from timeline.render.phrases import time_under_date
 
 _STATUS_STYLE = {
     "confirmed": "green",
@@ -73,7 +74,7 @@ def card(content: Card) -> RenderableType:
         lines.add_column(no_wrap=True, style="cyan")
         lines.add_column(no_wrap=True)
         lines.add_column(overflow="fold")
-        for row in content.related:
-            lines.add_row(*(Text(value) for value in row))
+        for rel, when, event_id, title in content.related:
+            lines.add_row(Text(rel), Text(time_under_date(when)), Text(event_id), Text(title))
         parts += [Text(), Text("Related", style="bold"), Padding(lines, (0, 0, 0, 2), expand=False)]
     return Group(*parts)

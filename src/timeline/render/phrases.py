@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import re
 
 from timeline.dates import PartialDate, day_of, iso_day, year_name
 from timeline.model import Event
@@ -60,6 +61,14 @@ def compact(event: Event) -> str:
         return f"[{start}{mark}..{end}{mark}]"
     joiner = "–" if end != short_date(event.end) else " – "
     return f"{start}{mark}{joiner}{end}{mark}"
+
+
+_TIME_OF_DAY = re.compile(r"(?<=\d) (?=\d\d:\d\d)")
+
+
+def time_under_date(text: str) -> str:
+    """A `compact` date with its time of day on a line of its own: `2024-10-31\n07:10+09:00`."""
+    return _TIME_OF_DAY.sub("\n", text)
 
 
 def _plain(date: PartialDate) -> bool:

@@ -23,7 +23,7 @@ from rich.text import Text
 from timeline.model import Event
 from timeline.query import Selection
 from timeline.render.console import data_console, print_data
-from timeline.render.phrases import compact
+from timeline.render.phrases import compact, time_under_date
 from timeline.render.sanitize import one_line
 
 GAP = 3  # between two columns: padding, the (blank) rule, padding
@@ -37,6 +37,16 @@ class Layout(NamedTuple):
     type_column: bool  # else the type goes under the title too
     title: int
     actors: int
+    stacked: int = 0  # 1: times of day go under their dates; 2: the ends of spans too
+
+
+def when(event: Event, stacked: int) -> str:
+    """The When cell: `2024-10-31 07:10+09:00`; `stacked` puts the time of day under its date,
+    and at 2 the end of a span under its start."""
+    text = compact(event)
+    if stacked:
+        text = time_under_date(text)
+    return text.replace(" – ", " –\n") if stacked > 1 else text
 
 
 def write_table(selection: Selection, stream: IO[str]) -> None:
@@ -53,11 +63,11 @@ def write_table(selection: Selection, stream: IO[str]) -> None:
     if layout is None or layout.type_column:
         table.add_column("Type", no_wrap=True)
     for event in events:
-        title = Text(one_line(event.title))
+        title = Text(one_line(event.title), overflow="fold")  # an id too long is folded, not cut
         if layout is not None and not layout.id_column:
             below = event.id if layout.type_column else f"{event.id} · {event.type}"
             title.append("\n" + one_line(below), style="dim")
-        cells = [Text(compact(event))]
+        cells = [Text(when(event, layout.stacked) if layout else compact(event))]
         if layout is None or layout.id_column:
             cells.append(Text(one_line(event.id)))
         cells.append(title)
@@ -71,8 +81,26 @@ def write_table(selection: Selection, stream: IO[str]) -> None:
 
 
 def plan(events: Sequence[Event], width: int) -> Layout:
-    """The layout that gives the title room at `width` columns, keeping as much as possible."""
-    when = max((len(compact(event)) for event in events), default=4)
+    """The layout that gives the title room at `width` columns, keeping as much as possible:
+    times of day, then the ends of spans, go under their dates when that keeps a column the
+    one-line dates would push out, or gives the title more room."""
+    best = _plan(events, width, stacked=0)
+    for stacked in (1, 2):
+        candidate = _plan(events, width, stacked=stacked)
+        more_columns = (candidate.id_column, candidate.type_column) > (
+            best.id_column,
+            best.type_column,
+        )
+        if more_columns or (best.title < TITLE_WANTED < candidate.title):
+            best = candidate
+    return best
+
+
+def _plan(events: Sequence[Event], width: int, *, stacked: int) -> Layout:
+    when_width = max(
+        (len(line) for event in events for line in when(event, stacked).splitlines()),
+        default=4,
+    )
     ids = max((len(one_line(event.id)) for event in events), default=2)
     types = max((len(event.type) for event in events), default=4)
     titles = max((len(one_line(event.title)) for event in events), default=5)
@@ -80,7 +108,7 @@ def plan(events: Sequence[Event], width: int) -> Layout:
     wanted = min(TITLE_WANTED, titles)
     choices = [(True, True), (False, True), (False, False)]
     for id_column, type_column in choices:
-        fixed = max(when, 4) + (max(ids, 2) + GAP if id_column else 0)
+        fixed = max(when_width, 4) + (max(ids, 2) + GAP if id_column else 0)
         fixed += max(types, 4) + GAP if type_column else 0
         room = width - fixed - 2 * GAP  # When | Title | Actors
         below = ids if type_column else ids + len(" · ") + types  # what goes under the title
@@ -92,7 +120,7 @@ def plan(events: Sequence[Event], width: int) -> Layout:
             actors_width = max(min(actors_width, room - least), min(ACTORS_NARROWEST, actors))
         title = room - actors_width
         if title >= least or (id_column, type_column) == choices[-1]:
-            return Layout(id_column, type_column, max(title, 8), actors_width)
+            return Layout(id_column, type_column, max(title, 8), actors_width, stacked)
     raise AssertionError("unreachable")
 
 
