@@ -268,11 +268,11 @@ def test_browser_shows_every_event(browser: Browser, bundled: Log, tmp_path: Pat
     page = page_for(bundled, tmp_path / "timeline.html")
     browser.open(page, ready=READY)
     assert visible_ids(browser) == {event.id for event in bundled.events}
-    assert len(bundled.events) == 53
+    assert len(bundled.events) >= 120
     # An event is drawn once per lane it belongs to, and every drawing is the same event.
     hanoi = browser.all('.ev[data-id="hanoi-2019"]')
     assert {element.get_attribute("data-lane") for element in hanoi} == {"DPRK", "USA"}
-    assert browser.one("#count").text == "53 events"
+    assert browser.one("#count").text == f"{len(bundled.events)} events"
     assert browser.title == bundled.title
     browser.screenshot(tmp_path / "bundled.png")
     assert_quiet(browser, page)
@@ -367,7 +367,8 @@ def test_browser_filters_by_actor_and_type(browser: Browser, bundled: Log, tmp_p
             bundled, Filters(actors=("RUS",), types=("summit", "weapons-test"))
         ).events
     }
-    assert visible_ids(browser) == expected == {"kim-putin-2023"}
+    assert visible_ids(browser) == expected
+    assert {"kim-putin-2023", "putin-kim-beijing-2025"} <= expected
     assert_quiet(browser, page)
 
 
@@ -396,11 +397,11 @@ def test_browser_details_show_the_sources(browser: Browser, bundled: Log, tmp_pa
     sources = [bundled.sources_by_id[source_id] for source_id in event.sources]
     assert [link.get_attribute("href") for link in links] == [source.url for source in sources]
     for link, source in zip(links, sources, strict=True):
-        assert link.text == f"{source.publisher} — {source.title}"
+        assert link.text == source.label
         assert link.get_attribute("target") == "_blank"
         assert "noopener" in (link.get_attribute("rel") or "")
     items = browser.all("#details ol.sources li")
-    assert len(items) == 4 and "(2023-07-18)" in items[0].text
+    assert len(items) == len(sources) and "(2023-07-18)" in items[0].text
     assert all(
         element.get_attribute("aria-pressed") == "true"
         for element in browser.all('.ev[data-id="kentucky-busan-2023"]')

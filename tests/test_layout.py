@@ -55,14 +55,19 @@ def test_nothing_is_wider_than_the_terminal(run: RunCli, width: int, args: list[
 def test_the_table_wraps_titles_between_words_and_keeps_every_id(run: RunCli, width: int) -> None:
     lines = shown(run, width, "list", "--actor", "DPRK")
     text = "\n".join(lines)
+    piped = run("list", "--actor", "DPRK", "--data", str(bundled_log_path())).stdout
+    listed = {line.split("\t")[1] for line in piped.splitlines()}
     log = load_log(bundled_log_path())
-    chosen = [event for event in log.events if event.id in text]
-    assert len(chosen) == 28, "every id of the 28 events is on screen, whole"
+    on_screen = {
+        event.id for event in log.events if re.search(rf"(?<![\w-]){event.id}(?![\w-])", text)
+    }
+    assert on_screen == listed, "every id of the events is on screen, whole"
     printed = words_of(text)
-    for event in chosen:
-        missing = words_of(event.title) - printed
-        assert not missing, f"{event.id}: words cut at {width} columns: {sorted(missing)}"
-    assert lines[-1] == "28 events"
+    for event in log.events:
+        if event.id in listed:
+            missing = words_of(event.title) - printed
+            assert not missing, f"{event.id}: words cut at {width} columns: {sorted(missing)}"
+    assert lines[-1] == f"{len(listed)} events"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -71,8 +76,11 @@ def test_the_table_gives_the_title_room(run: RunCli, width: int) -> None:
     header = lines[0]
     title_starts, actors_starts = header.index("Title"), header.index("Actors")
     assert actors_starts - title_starts >= 28
-    # 28 events: at most a handful of lines each, not hundreds of slivers.
-    assert len(lines) <= 28 * 6
+    # At most a handful of lines an event, not hundreds of slivers.
+    events = len(
+        run("list", "--actor", "DPRK", "--data", str(bundled_log_path())).stdout.splitlines()
+    )
+    assert len(lines) <= events * 6
 
 
 def test_the_columns_give_way_in_order(run: RunCli) -> None:
@@ -106,3 +114,12 @@ def test_a_chart_leaves_out_long_empty_stretches_and_says_so(run: RunCli) -> Non
     assert any("≈ years with no event left out" in line for line in lines)
     # 2017 to 2026 take most of the width, not a dozen columns.
     assert axis.rindex("┬") - axis.index("≈") > 50
+
+
+def test_a_time_of_day_goes_under_its_date_to_keep_the_columns(run: RunCli) -> None:
+    narrow = shown(run, 80, "list", "--actor", "DPRK", "--from", "2017", "--to", "2017")
+    assert narrow[0].split() == ["When", "Title", "Actors", "Type"]
+    launch = next(index for index, line in enumerate(narrow) if line.startswith("2017-07-04"))
+    assert narrow[launch + 1].startswith("09:40+09:00 ")
+    wide = shown(run, 200, "list", "--actor", "DPRK", "--from", "2017", "--to", "2017")
+    assert any(line.startswith("2017-07-04 09:40+09:00 ") for line in wide)
