@@ -10,6 +10,7 @@ import typer
 
 from timeline.cli.options import (
     DataOption,
+    LockTimeoutOption,
     choice,
     complete_actor,
     complete_choices,
@@ -175,9 +176,7 @@ def add(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the event and what would change; write nothing.")
     ] = False,
-    lock_timeout: Annotated[
-        float, typer.Option(min=0, metavar="SECONDS", help="How long to wait for another writer.")
-    ] = 10.0,
+    lock_timeout: LockTimeoutOption = 10.0,
     data: DataOption = None,
 ) -> None:
     """Add an event to a log: checked against the whole log, previewed, written atomically.

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from timeline.cli.options import DataOption, choice, complete_choices, log_path
+from timeline.cli.options import (
+    DataOption,
+    LockTimeoutOption,
+    choice,
+    complete_choices,
+    log_path,
+)
 from timeline.errors import TimelineError
 from timeline.render.sanitize import for_terminal
 
@@ -153,9 +159,7 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")
     ] = False,
-    lock_timeout: Annotated[
-        float, typer.Option(min=0, metavar="SECONDS", help="How long to wait for another writer.")
-    ] = 10.0,
+    lock_timeout: LockTimeoutOption = 10.0,
     data: DataOption = None,
 ) -> None:
     """Bring events in from a timeline kept elsewhere.

@@ -161,6 +161,9 @@ def _data_for_completion(ctx: typer.Context) -> Path:
 
 # The log --------------------------------------------------------------------------------------
 
+LockTimeoutOption = Annotated[
+    float, typer.Option(min=0, metavar="SECONDS", help="How long to wait for another writer.")
+]
 DataOption = Annotated[
     Path | None,
     typer.Option(
