@@ -21,8 +21,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Note, Options, Reading
-from timeline.importing.text import decode, records
+from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Options, Reading
+from timeline.importing.text import read_table
 from timeline.slugs import slug
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1")
@@ -46,22 +46,7 @@ _MONTHS = {
 
 
 def read(data: bytes, label: str, options: Options) -> Reading:
-    header, rows = records(decode(data))
-    missing = [column for column in REQUIRED if column not in header]
-    if missing:
-        return Reading([], [Note(1, f"not an ACLED file: no {', '.join(missing)} column")], [])
-    drafts: list[Draft] = []
-    notes: list[Note] = []
-    for row in rows:
-        if isinstance(row, Note):
-            notes.append(row)
-            continue
-        line, cells = row
-        try:
-            drafts.append(_event(line, cells))
-        except ValueError as error:
-            notes.append(Note(line, str(error)))
-    return Reading(drafts, notes, [])
+    return read_table(data, REQUIRED, "an ACLED file", _event)
 
 
 def _event(line: int, cells: dict[str, str]) -> Draft:

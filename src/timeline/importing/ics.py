@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from timeline.dates import days_in_month
 from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Note, Options, Reading
-from timeline.importing.text import decode, undecoded
+from timeline.importing.text import decode, labelled_source, place_named, undecoded
 from timeline.model import STATUSES
 from timeline.slugs import slug
 
@@ -361,19 +361,11 @@ def _source(line: str) -> DraftSource:
     label, url = found["label"].strip(), found["url"]
     if url is None:
         return DraftSource(citation=label)
-    publisher, _, title = label.partition(" — ")
-    if not title:
-        publisher, title = "", publisher
-    return DraftSource(url=url, title=title if title != url else None, publisher=publisher or None)
+    return labelled_source(label, url)
 
 
 def _location(place: str, geo: Property | None) -> dict[str, Any]:
-    *named, last = [part.strip() for part in place.split(",")]
-    location: dict[str, Any] = (
-        {"name": ", ".join(named), "country": last}
-        if named and re.fullmatch(r"[A-Z]{3}", last)
-        else {"name": place}
-    )
+    location = place_named(place)
     if geo is not None:
         lat, _, lon = geo.value.partition(";")
         with contextlib.suppress(ValueError):  # a GEO that is not two numbers: the name stays

@@ -7,11 +7,11 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from html.parser import HTMLParser
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from timeline.importing import Note
+from timeline.importing import Draft, DraftSource, Note, Reading
 
 MAX_CELL = 1 << 20  # characters; a longer cell is a row that cannot be imported
 _UNDECODED = re.compile("[\udc80-\udcff]")
@@ -105,6 +105,56 @@ def records(
                 yield item.line, dict(zip(header, item.cells, strict=True))
 
     return header, by_column()
+
+
+def read_table(
+    data: bytes,
+    required: Sequence[str],
+    kind: str,
+    draft: Callable[[int, dict[str, str]], Draft],
+) -> Reading:
+    """Each row of a comma-separated file with the `required` columns as `draft` makes it from
+    its line and cells; a row `draft` refuses (ValueError) or that cannot be read is a Note."""
+    header, rows = records(decode(data))
+    missing = [column for column in required if column not in header]
+    if missing:
+        return Reading([], [Note(1, f"not {kind}: no {', '.join(missing)} column")], [])
+    drafts: list[Draft] = []
+    notes: list[Note] = []
+    for row in rows:
+        if isinstance(row, Note):
+            notes.append(row)
+            continue
+        line, cells = row
+        try:
+            drafts.append(draft(line, cells))
+        except ValueError as error:
+            notes.append(Note(line, str(error)))
+    return Reading(drafts, notes, [])
+
+
+# Our own exports, read back: a place is written `Name, ISO`, a source `Publisher — Title`.
+
+
+def place_named(text: str) -> dict[str, Any]:
+    """A place as `timeline` writes it, `Name, KOR`: its name and country; else just a name."""
+    *named, last = [part.strip() for part in text.split(",")]
+    if named and re.fullmatch(r"[A-Z]{3}", last):
+        return {"name": ", ".join(named), "country": last}
+    return {"name": text}
+
+
+def labelled_source(label: str, url: str, published: str | None = None) -> DraftSource:
+    """A source at `url` as `timeline` labels it: `Publisher — Title`, or the title alone."""
+    publisher, _, title = label.partition(" — ")
+    if not title:
+        publisher, title = "", publisher
+    return DraftSource(
+        url=url,
+        title=title if title != url else None,
+        publisher=publisher or None,
+        published=published,
+    )
 
 
 class _Plain(HTMLParser):

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Note, Options, Reading
-from timeline.importing.text import decode, plain, records
+from timeline.importing.text import decode, labelled_source, place_named, plain, records
 from timeline.model import STATUSES
 from timeline.slugs import slug
 
@@ -386,11 +386,7 @@ def _fact(segment: str, body: _Body) -> None:
     elif name == "tags":
         body.tags = [part.strip() for part in value.split(",") if part.strip()]
     elif name == "where" and value:
-        *place, last = [part.strip() for part in value.split(",")]
-        if place and re.fullmatch(r"[A-Z]{3}", last):
-            body.location = {"name": ", ".join(place), "country": last}
-        else:
-            body.location = {"name": value}
+        body.location = place_named(value)
 
 
 def _source(item: str) -> DraftSource:
@@ -404,15 +400,7 @@ def _source(item: str) -> DraftSource:
     links = [href for href, _ in found.links if href]
     if not links:
         return DraftSource(citation=text, published=published.group(1) if published else None)
-    publisher, _, title = text.partition(" — ")
-    if not title:
-        publisher, title = "", publisher
-    return DraftSource(
-        url=links[0],
-        title=title if title != links[0] else None,
-        publisher=publisher or None,
-        published=published.group(1) if published else None,
-    )
+    return labelled_source(text, links[0], published.group(1) if published else None)
 
 
 def first_sentence(text: str, limit: int = 120) -> str:

@@ -20,8 +20,8 @@ import csv
 import re
 from typing import Any
 
-from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Note, Options, Reading
-from timeline.importing.text import decode, records
+from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Options, Reading
+from timeline.importing.text import read_table
 from timeline.slugs import slug
 
 REQUIRED = ("id", "date_start", "date_end", "side_a", "side_b", "type_of_violence")
@@ -40,22 +40,12 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def read(data: bytes, label: str, options: Options) -> Reading:
-    header, rows = records(decode(data))
-    missing = [column for column in REQUIRED if column not in header]
-    if missing:
-        return Reading([], [Note(1, f"not a UCDP GED file: no {', '.join(missing)} column")], [])
-    drafts: list[Draft] = []
-    notes: list[Note] = []
-    for row in rows:
-        if isinstance(row, Note):
-            notes.append(row)
-            continue
-        line, cells = row
-        try:
-            drafts.append(_event(line, {key: value.strip() for key, value in cells.items()}))
-        except ValueError as error:
-            notes.append(Note(line, str(error)))
-    return Reading(drafts, notes, [])
+    return read_table(
+        data,
+        REQUIRED,
+        "a UCDP GED file",
+        lambda line, cells: _event(line, {key: value.strip() for key, value in cells.items()}),
+    )
 
 
 def _event(line: int, cells: dict[str, str]) -> Draft:
