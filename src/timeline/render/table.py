@@ -84,9 +84,15 @@ def plan(events: Sequence[Event], width: int) -> Layout:
     """The layout that gives the title room at `width` columns, keeping as much as possible:
     times of day, then the ends of spans, go under their dates when that keeps a column the
     one-line dates would push out, or gives the title more room."""
-    best = _plan(events, width, stacked=0)
+    widths = _Widths(
+        ids=max((len(one_line(event.id)) for event in events), default=2),
+        types=max((len(event.type) for event in events), default=4),
+        titles=max((len(one_line(event.title)) for event in events), default=5),
+        actors=max((len(", ".join(event.actor_ids)) for event in events), default=6),
+    )
+    best = _plan(events, width, widths, stacked=0)
     for stacked in (1, 2):
-        candidate = _plan(events, width, stacked=stacked)
+        candidate = _plan(events, width, widths, stacked=stacked)
         more_columns = (candidate.id_column, candidate.type_column) > (
             best.id_column,
             best.type_column,
@@ -96,15 +102,21 @@ def plan(events: Sequence[Event], width: int) -> Layout:
     return best
 
 
-def _plan(events: Sequence[Event], width: int, *, stacked: int) -> Layout:
+class _Widths(NamedTuple):
+    """The widest id, type, title and list of actors among the events: the same at any stacking."""
+
+    ids: int
+    types: int
+    titles: int
+    actors: int
+
+
+def _plan(events: Sequence[Event], width: int, widths: _Widths, *, stacked: int) -> Layout:
     when_width = max(
         (len(line) for event in events for line in when(event, stacked).splitlines()),
         default=4,
     )
-    ids = max((len(one_line(event.id)) for event in events), default=2)
-    types = max((len(event.type) for event in events), default=4)
-    titles = max((len(one_line(event.title)) for event in events), default=5)
-    actors = max((len(", ".join(event.actor_ids)) for event in events), default=6)
+    ids, types, titles, actors = widths
     wanted = min(TITLE_WANTED, titles)
     choices = [(True, True), (False, True), (False, False)]
     for id_column, type_column in choices:
