@@ -36,15 +36,12 @@ class Texts(Sequence[str]):
     the offset where each item starts (and one for the end)."""
 
     def __init__(
-        self,
-        blob: memoryview | bytes,
-        offsets: Sequence[int],
-        find: Callable[[bytes, int], int] | None = None,
+        self, blob: memoryview, offsets: Sequence[int], find: Callable[[bytes, int], int]
     ) -> None:
         self._blob = blob
         self._offsets = offsets
-        # `bytes.find` over the blob, from a place; a mapped file's own, so nothing is copied
-        self._find = find if find is not None else bytes(blob).find
+        # `bytes.find` over the blob, from a place: the mapped file's own, so nothing is copied
+        self._find = find
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
