@@ -280,12 +280,10 @@ def _event(raw: Any) -> model.Event:
     if type(raw) is not dict or not raw.keys() <= _EVENT_KEYS or not raw.keys() >= _EVENT_REQUIRED:
         raise _Unsure
     get = raw.get
-    status, approximate = get("status", "confirmed"), get("approximate", False)
-    window = get("window", False)
+    status = get("status", "confirmed")
     if type(status) is not str or status not in _STATUSES:
         raise _Unsure
-    if type(approximate) is not bool or type(window) is not bool:
-        raise _Unsure
+    approximate, window = _flag(get("approximate", False)), _flag(get("window", False))
     date = _date(raw["date"])
     end_text = get("end")
     end = None if end_text is None else _end(end_text)
