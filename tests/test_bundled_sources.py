@@ -133,6 +133,22 @@ def test_a_copy_says_whose_page_it_copies(log: Log) -> None:
     assert silent == []
 
 
+# Names that are written in lower case, and so may open a sentence that way.
+LOWER_CASE_NAMES = ("dpa ",)
+
+
+def test_every_note_opens_as_a_sentence(log: Log) -> None:
+    """A note cut short (its opening removed with an earlier sentence) reads as a fragment."""
+    notes = [(s.id, s.note) for s in log.sources] + [(e.id, e.note) for e in log.events]
+    fragments = [
+        (owner, note[:40])
+        for owner, note in notes
+        if note and note[0].islower() and not note.startswith(LOWER_CASE_NAMES)
+        or note and re.match(r"[A-Z]\. ", note)
+    ]
+    assert fragments == []
+
+
 def test_no_two_sources_share_an_address(log: Log) -> None:
     def page(url: str) -> tuple[str, str, str]:
         parts = urlsplit(url)
