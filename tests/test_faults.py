@@ -457,6 +457,25 @@ def test_an_unreadable_log_is_one_clear_line(tmp_path: Path, env: dict[str, str]
     assert "permission denied" in one_clear_line(result.stderr)
 
 
+def test_a_fifo_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looking for an index must not open a pipe: its writer would see a reader come and go
+    before the real read, and a write in between breaks its pipe."""
+    from timeline.index import open_index
+
+    fifo = tmp_path / "log.fifo"
+    os.mkfifo(fifo)
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording_open(path: str | Path, flags: int, *args: int) -> int:
+        opened.append(str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", recording_open)
+    assert open_index(fifo) is None
+    assert opened == []
+
+
 def test_a_fifo_whose_writer_sends_garbage_is_one_clear_line(
     tmp_path: Path, env: dict[str, str]
 ) -> None:

@@ -592,6 +592,10 @@ class Index:
 def open_index(log_path: Path) -> Index | None:
     """The index of the log at `log_path` if it matches the file as it is now, else None."""
     try:
+        # A pipe is never indexed, and is not opened here: a FIFO's writer would see its reader
+        # come and go before the real read, and a write in between would break its pipe.
+        if not stat.S_ISREG(log_path.stat().st_mode):
+            return None
         log = os.open(log_path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
