@@ -32,6 +32,8 @@ RETIRED_HOSTS = {
 UNSEEN = re.compile(
     r"headline not seen|title (is )?(taken|describes|descriptive|made|rebuilt)|^\[headline", re.I
 )
+# The words a citation by description uses: never a title.
+DESCRIBED = re.compile(r"headline (was )?not (seen|shown)", re.I)
 
 
 @pytest.fixture(scope="module")
@@ -81,13 +83,70 @@ def test_every_event_cites_a_primary_record_or_says_why_there_is_none(log: Log) 
     assert lacking == []
 
 
+def test_every_event_of_the_essays_story_cites_a_primary_record(log: Log) -> None:
+    """The events the essay rests on are those whose texts weigh what it says."""
+    by_id = log.sources_by_id
+    story = [
+        event
+        for event in log.events
+        if re.search(
+            r"\b(the|source) article\b", f"{event.summary} {event.assessment} {event.note}"
+        )
+    ]
+    assert len(story) >= 40
+    assert [e.id for e in story if not any(by_id[s].primary for s in e.sources)] == []
+
+
+# News organisations whose words an event's text may credit by name.
+OUTLETS = {
+    "AP": r"\bAP\b|Associated Press",
+    "Reuters": r"\bReuters\b",
+    "AFP": r"\bAFP\b",
+    "Yonhap": r"\bYonhap\b",
+    "KBS": r"\bKBS\b",
+    "NHK": r"\bNHK\b",
+    "BBC": r"\bBBC\b",
+    "CNN": r"\bCNN\b",
+    "Kyodo": r"\bKyodo\b",
+    "Jiji": r"\bJiji\b",
+    "NK News": r"\bNK News\b",
+    "Korea Herald": r"\bKorea Herald\b",
+    "JoongAng": r"\bJoongAng\b",
+    "Hankyoreh": r"\bHankyoreh\b",
+    "UPI": r"\bUPI\b",
+    "VOA": r"\bVOA\b|Voice of America",
+    "Bloomberg": r"\bBloomberg\b",
+    "The New York Times": r"\bNew York Times\b|\bNYT\b",
+    "EFE": r"\bEFE\b",
+    "TASS": r"\bTASS\b",
+}
+
+
+def test_every_outlet_a_text_names_is_cited(log: Log) -> None:
+    """An event that credits a news organisation cites its report, or a page that relays it."""
+    by_id = log.sources_by_id
+    uncited = []
+    for event in log.events:
+        cited = " ".join(
+            f"{s.publisher} {s.title} {s.citation} {s.note}"
+            for s in (by_id[source] for source in event.sources)
+        )
+        text = f"{event.summary} {event.assessment} {event.note}"
+        uncited += [
+            (event.id, outlet)
+            for outlet, pattern in OUTLETS.items()
+            if re.search(pattern, text) and not re.search(pattern, cited)
+        ]
+    assert uncited == []
+
+
 def test_every_title_is_a_headline_that_was_seen(log: Log) -> None:
     """A title is the headline as the page shows it; a page whose headline was not seen has no
     title and says so in its citation, rather than a title made up from its address."""
     unseen = [
         s.id
         for s in log.sources
-        if (s.title and UNSEEN.search(s.title))
+        if (s.title and (UNSEEN.search(s.title) or DESCRIBED.search(s.title)))
         or (s.note and UNSEEN.search(s.note))
         or (s.url and not s.title and not s.citation)
     ]
@@ -134,8 +193,11 @@ def test_every_note_opens_as_a_sentence(log: Log) -> None:
     fragments = [
         (owner, note[:40])
         for owner, note in notes
-        if note and note[0].islower() and not note.startswith(LOWER_CASE_NAMES)
-        or note and re.match(r"[A-Z]\. ", note)
+        if note
+        and (
+            (note[0].islower() and not note.startswith(LOWER_CASE_NAMES))
+            or re.match(r"[A-Z]\. ", note)
+        )
     ]
     assert fragments == []
 
