@@ -395,6 +395,26 @@ def test_csv_with_a_mapping_and_a_known_precision(
     assert found["q1"].summary == "Battle of Hastings"  # no summary column mapped: the title
 
 
+def test_a_semicolon_inside_an_address_stays_in_it(
+    run: RunCli, new_log: Path, tmp_path: Path
+) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "id,title,date,actor,source_urls\n"
+        "a,Session id,2023-10-22,ROK,"
+        "https://news.example/view.do;jsessionid=Z!6; https://wire.example/a\n"
+        "b,No space,2023-10-23,ROK,https://one.example/x;https://two.example/y\n",
+        encoding="utf-8",
+    )
+    imported(run, new_log, "csv", rows)
+    log = load_log(new_log)
+    urls = {e.id: [log.sources_by_id[s].url for s in e.sources] for e in log.events}
+    assert urls == {
+        "a": ["https://news.example/view.do;jsessionid=Z!6", "https://wire.example/a"],
+        "b": ["https://one.example/x", "https://two.example/y"],
+    }
+
+
 def test_map_is_checked(run: RunCli, new_log: Path) -> None:
     sample = SAMPLES / "ical" / "icalendar_tests_example.ics"
     assert (

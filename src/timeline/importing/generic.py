@@ -11,7 +11,8 @@ JSON, JSON Lines and Parquet come back as they went out. Fields:
 - `approximate`, `window`: true or false (1/0, yes/no).
 - `actors`: names or ids, `;`-separated, each with an optional `(role)`; `actor`: one name.
 - `tags`, `sources` (ids the log has), `source_urls`, `source_citations`: `;`-separated (or
-  lists in JSON); a row's URLs and citations stand for the sources whose ids the log lacks.
+  lists in JSON); a row's URLs and citations stand for the sources whose ids the log lacks. A `;`
+  inside an address (`view.do;jsessionid=...`) stays part of it.
 - `location`, `country`, `admin1`, `lat`, `lon`; `media`, `caption`, `credit`; `related`.
 - `source` (a URL), `citation`, `publisher`, `published`, `headline`: one source for the row.
 """
@@ -182,7 +183,7 @@ def _draft(line: int, record: Mapping[str, Any], columns: Mapping[str, str]) -> 
         *(DraftActor(name) for name in [_text(get("actor"))] if name),
     ]
     known_ids = tuple(_items(get("sources")))
-    urls = [DraftSource(url=url) for url in _items(get("source_urls"))]
+    urls = [DraftSource(url=url) for url in _urls(get("source_urls"))]
     urls += [DraftSource(citation=text) for text in _items(get("source_citations"))]
     one = _one_source(get)
     return Draft(
@@ -264,6 +265,18 @@ def _items(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(item).strip() for item in value if str(item).strip()]
     return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+# A `;` between addresses is followed by a space or the next address's scheme; one inside an
+# address (`view.do;jsessionid=...`) is followed by neither.
+_BETWEEN_URLS = re.compile(r";(?=\s|[A-Za-z][A-Za-z0-9+.-]*:|$)")
+
+
+def _urls(value: Any) -> list[str]:
+    """A list of addresses: a JSON list, or text split on the `;` between addresses."""
+    if value is None or isinstance(value, list):
+        return _items(value)
+    return [part.strip() for part in _BETWEEN_URLS.split(str(value)) if part.strip()]
 
 
 def _actors(value: Any) -> list[DraftActor]:
