@@ -269,7 +269,7 @@ def _items(value: Any) -> list[str]:
 
 # A `;` between addresses is followed by a space or the next address's scheme; one inside an
 # address (`view.do;jsessionid=...`) is followed by neither.
-_BETWEEN_URLS = re.compile(r";(?=\s|[A-Za-z][A-Za-z0-9+.-]*:|$)")
+_BETWEEN_URLS = re.compile(r";(?=\s|[A-Za-z][A-Za-z0-9+.-]*://|$)")
 
 
 def _urls(value: Any) -> list[str]:
