@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Options, Reading
-from timeline.importing.text import read_table
+from timeline.importing.text import coordinate, read_table
 from timeline.slugs import slug
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1")
@@ -83,12 +83,9 @@ def _event(line: int, cells: dict[str, str]) -> Draft:
         if get("admin1"):
             location["admin1"] = get("admin1")
         for field, column in (("lat", "latitude"), ("lon", "longitude")):
-            value = get(column)
-            if value:
-                try:
-                    location[field] = float(value)
-                except ValueError:
-                    raise ValueError(f"{column} {value!r} is not a number") from None
+            number = coordinate(get(column), column)
+            if number is not None:
+                location[field] = number
         fields["location"] = location
     actors = [DraftActor(get("actor1") or "", "actor1")] if get("actor1") else []
     actors += _names(get("assoc_actor_1"), "associated-with-actor1")

@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Note, Options, Reading
-from timeline.importing.text import decode, rows
+from timeline.importing.text import coordinate, decode, rows
 
 COLUMNS_2 = (
     "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate", "Actor1Code", "Actor1Name",
@@ -177,12 +177,9 @@ def _event(line: int, row: dict[str, str]) -> Draft:
     if place:
         location: dict[str, Any] = {"name": place}
         for field, column in (("lat", "ActionGeo_Lat"), ("lon", "ActionGeo_Long")):
-            value = (get(column) or "").strip()
-            if value:
-                try:
-                    location[field] = float(value)
-                except ValueError:
-                    raise ValueError(f"{column} {value!r} is not a number") from None
+            number = coordinate((get(column) or "").strip(), column)
+            if number is not None:
+                location[field] = number
         fields["location"] = location
     url = (get("SOURCEURL") or "").strip()
     return Draft(

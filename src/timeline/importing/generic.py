@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Note, Options, Reading
-from timeline.importing.text import decode, records, undecoded
+from timeline.importing.text import coordinate, decode, records, undecoded
 from timeline.render.delimited import undefuse
 from timeline.slugs import slug
 
@@ -322,12 +322,9 @@ def _location(get: Any) -> dict[str, Any] | None:
         if value:
             found[field] = value.upper() if field == "country" else value
     for field in ("lat", "lon"):
-        value = get(field)
-        if value not in (None, ""):
-            try:
-                found[field] = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{field} {value!r} is not a number") from None
+        number = coordinate(get(field), field)
+        if number is not None:
+            found[field] = number
     return found
 
 

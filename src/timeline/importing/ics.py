@@ -26,8 +26,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from timeline.dates import days_in_month
 from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Note, Options, Reading
-from timeline.importing.text import decode, labelled_source, place_named, undecoded
-from timeline.model import STATUSES
+from timeline.importing.text import (
+    ExportedText,
+    decode,
+    labelled_source,
+    place_named,
+    undecoded,
+)
 from timeline.slugs import slug
 
 _PROPERTY = re.compile(r"(?P<name>[A-Za-z0-9-]+)(?P<params>(?:;[^:]*)?):(?P<value>.*)", re.DOTALL)
@@ -295,17 +300,11 @@ def _status(prop: Property | None) -> str | None:
 # The description -----------------------------------------------------------------------------
 
 
-class _Body:
+class _Body(ExportedText):
     def __init__(self) -> None:
-        self.summary = ""
-        self.assessment: str | None = None
-        self.note: str | None = None
-        self.status: str | None = None
-        self.actors: list[str] = []
-        self.tags: list[str] = []
+        super().__init__()
         self.place = ""
         self.media: dict[str, str] | None = None
-        self.sources: list[DraftSource] = []
         self.approximate = False
         self.window = False
         self.ongoing = False
@@ -328,14 +327,10 @@ def _description(text: str) -> _Body:
             body.approximate = folded.startswith("about ")
             body.window = "some day between" in folded or "some time between" in folded
             body.ongoing = folded.endswith("ongoing")
-        elif label == "Status" and value in STATUSES:
-            body.status = value
-        elif label == "Actors":
-            body.actors = [part.strip() for part in value.split(";") if part.strip()]
         elif label == "Where":
             body.place = value.strip()
-        elif label == "Tags":
-            body.tags = [part.strip() for part in value.split(",") if part.strip()]
+        else:
+            body.read_fact(label, value)
     summary: list[str] = []
     for paragraph in paragraphs[1:]:
         labelled = _LABELLED.match(paragraph)

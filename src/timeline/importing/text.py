@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
 from timeline.importing import Draft, DraftSource, Note, Reading
+from timeline.model import STATUSES
 
 MAX_CELL = 1 << 20  # characters; a longer cell is a row that cannot be imported
 _UNDECODED = re.compile("[\udc80-\udcff]")
@@ -133,6 +134,16 @@ def read_table(
     return Reading(drafts, notes, [])
 
 
+def coordinate(value: Any, column: str) -> float | None:
+    """A latitude or longitude cell: None when it is empty, else its number."""
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{column} {value!r} is not a number") from None
+
+
 # Our own exports, read back: a place is written `Name, ISO`, a source `Publisher — Title`.
 
 
@@ -224,3 +235,32 @@ def _tidy(text: str) -> str:
         if line or (kept and kept[-1]):
             kept.append(line)
     return "\n".join(kept).strip()
+
+
+class ExportedText:
+    """What an export's text says of an event, read back: the fields an ICS description and a
+    TimelineJS slide both carry."""
+
+    def __init__(self) -> None:
+        self.summary = ""
+        self.assessment: str | None = None
+        self.note: str | None = None
+        self.status: str | None = None
+        self.actors: list[str] = []
+        self.tags: list[str] = []
+        self.sources: list[DraftSource] = []
+
+    def read_fact(self, label: str, value: str) -> bool:
+        """A `Status`, `Actors` or `Tags` line as the exports write it (actors joined by `;`,
+        tags by `,`); False for any other label."""
+        name = label.casefold()
+        if name == "status":
+            if value in STATUSES:
+                self.status = value
+        elif name == "actors":
+            self.actors = [part.strip() for part in value.split(";") if part.strip()]
+        elif name == "tags":
+            self.tags = [part.strip() for part in value.split(",") if part.strip()]
+        else:
+            return False
+        return True

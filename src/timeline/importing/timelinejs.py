@@ -19,8 +19,14 @@ import re
 from typing import Any
 
 from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Note, Options, Reading
-from timeline.importing.text import decode, labelled_source, place_named, plain, records
-from timeline.model import STATUSES
+from timeline.importing.text import (
+    ExportedText,
+    decode,
+    labelled_source,
+    place_named,
+    plain,
+    records,
+)
 from timeline.slugs import slug
 
 CSV_COLUMNS = {
@@ -316,18 +322,12 @@ def _number(value: Any, name: str, *, required: bool = True) -> int | None:
 # The text ------------------------------------------------------------------------------------
 
 
-class _Body:
+class _Body(ExportedText):
     """What a slide's HTML text says, its labelled paragraphs read back into fields."""
 
     def __init__(self) -> None:
-        self.summary = ""
-        self.assessment: str | None = None
-        self.note: str | None = None
-        self.status: str | None = None
-        self.actors: list[str] = []
-        self.tags: list[str] = []
+        super().__init__()
         self.location: dict[str, Any] | None = None
-        self.sources: list[DraftSource] = []
 
 
 _BLOCK = re.compile(r"<(p|li)\b[^>]*>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
@@ -379,13 +379,7 @@ def _fact(segment: str, body: _Body) -> None:
         return
     name = label.group(1).strip().casefold()
     value = plain(segment[label.end() :]).text
-    if name == "status" and value in STATUSES:
-        body.status = value
-    elif name == "actors":
-        body.actors = [part.strip() for part in value.split(";") if part.strip()]
-    elif name == "tags":
-        body.tags = [part.strip() for part in value.split(",") if part.strip()]
-    elif name == "where" and value:
+    if not body.read_fact(name, value) and name == "where" and value:
         body.location = place_named(value)
 
 

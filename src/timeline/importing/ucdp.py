@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from timeline.importing import Draft, DraftActor, DraftSource, DraftType, Options, Reading
-from timeline.importing.text import read_table
+from timeline.importing.text import coordinate, read_table
 from timeline.slugs import slug
 
 REQUIRED = ("id", "date_start", "date_end", "side_a", "side_b", "type_of_violence")
@@ -82,11 +82,9 @@ def _event(line: int, cells: dict[str, str]) -> Draft:
         if get("adm_1") and get("adm_1") != where:
             location["admin1"] = get("adm_1")
         for field, column in (("lat", "latitude"), ("lon", "longitude")):
-            if get(column):
-                try:
-                    location[field] = float(str(get(column)))
-                except ValueError:
-                    raise ValueError(f"{column} {get(column)!r} is not a number") from None
+            number = coordinate(get(column), column)
+            if number is not None:
+                location[field] = number
         fields["location"] = location
     actors = [
         DraftActor(
